@@ -1,0 +1,46 @@
+"""Dockhand: the warehouse floor app. `create_app` is the only place the app is assembled."""
+from flask import Flask
+
+from webapp.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.update(load_config())
+    if overrides:
+        app.config.update(overrides)
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    from webapp.db import tables  # noqa: F401  (every table registered)
+    from webapp.extensions import db, sock
+    from webapp.web.api import api, load_endpoint_modules
+    from webapp.web.auth import init_auth
+    from webapp.web.errors import register_error_handlers
+    from webapp.web.pages import pages
+    from webapp import cli
+
+    db.init_app(app)
+    sock.init_app(app)
+    init_auth(app)
+    register_error_handlers(app)
+    load_endpoint_modules()
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    cli.init_app(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app

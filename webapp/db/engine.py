@@ -1,0 +1,73 @@
+"""The database engine and the unit of work: one transaction per use case.
+
+SQLite (the embedded default) gets WAL, a busy timeout and `BEGIN IMMEDIATE`,
+so concurrent writers wait for each other instead of failing with
+"database is locked". PostgreSQL gets psycopg 3 and row locks in the services.
+"""
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn, _record):
+            # Take transaction control away from pysqlite so that "begin" below is ours.
+            dbapi_conn.isolation_level = None
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database:
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._sessions: sessionmaker | None = None
+
+    def init_app(self, app) -> None:
+        self.configure(app.config["DATABASE_URL"])
+        app.extensions["dockhand_db"] = self
+
+    def configure(self, url: str) -> None:
+        if self.engine is not None and str(self.engine.url) == url:
+            return
+        if self.engine is not None:
+            self.engine.dispose()
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One use case, one transaction: commit on success, roll back on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

@@ -1,0 +1,28 @@
+"""Time as the ledger stores it: aware UTC at microsecond precision, rendered with a Z."""
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; give an offset")
+    return moment.astimezone(timezone.utc)
+
+
+def parse_instant(text: str) -> datetime:
+    """ISO 8601 with an offset (or Z) → aware UTC. Raises ValueError otherwise."""
+    if not isinstance(text, str) or len(text) > 40:
+        raise ValueError("expected an ISO 8601 time with an offset")
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("time needs an offset, e.g. 2026-11-22T10:15:03Z")
+    return to_utc(moment)
+
+
+def format_instant(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return to_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

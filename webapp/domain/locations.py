@@ -1,0 +1,25 @@
+"""Location kinds and how they nest."""
+from webapp.domain.errors import DomainError
+
+LOCATION_KINDS = ("warehouse", "zone", "aisle", "bin", "dock", "tote", "pack", "outbound", "carton")
+# Stock may sit in any of these; a warehouse, zone or aisle only groups.
+STOCK_HOLDING_KINDS = frozenset({"bin", "dock", "tote", "pack", "outbound", "carton"})
+
+
+def check_location(kind: str, has_parent: bool) -> None:
+    if kind not in LOCATION_KINDS:
+        raise DomainError("invalid_kind", f"kind must be one of {', '.join(LOCATION_KINDS)}")
+    if kind == "warehouse" and has_parent:
+        raise DomainError("invalid_parent", "a warehouse has no parent")
+    if kind != "warehouse" and not has_parent:
+        raise DomainError("parent_required", f"a {kind} needs a parent location")
+
+
+def check_timezone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DomainError("invalid_timezone", f"{name!r} is not an IANA time zone") from None
+    return name

@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1."""
+from flask import Blueprint
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def load_endpoint_modules() -> None:
+    """Import the modules whose decorators attach views to `api` (once per process)."""
+    from webapp.web.api import auth_api, openapi  # noqa: F401

@@ -1,0 +1,81 @@
+"""Declaring an API endpoint: its route, the roles it allows and its OpenAPI description, in one place.
+
+`api_endpoint` wraps the view with the role check, so the roles in the OpenAPI document
+(`x-roles`) are exactly the roles enforced.
+"""
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Callable
+
+from flask import Blueprint
+from flask_login import current_user
+
+from webapp.web.errors import ApiError
+
+PUBLIC = ()  # no sign-in needed
+
+
+@dataclass
+class EndpointDoc:
+    method: str
+    path: str  # OpenAPI style, {param}
+    roles: tuple[str, ...]
+    summary: str
+    request_schema: dict | None = None
+    responses: dict = field(default_factory=dict)
+    parameters: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+ENDPOINTS: list[EndpointDoc] = []
+
+
+def _openapi_path(rule: str) -> str:
+    import re
+
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
+
+
+def require_roles(roles: tuple[str, ...]) -> None:
+    if not current_user.is_authenticated:
+        raise ApiError(401, "unauthenticated", "sign in, or send Authorization: Bearer TOKEN")
+    if roles and not (current_user.role_set & set(roles)):
+        raise ApiError(403, "forbidden", f"needs one of the roles: {', '.join(roles)}", roles=list(roles))
+
+
+def api_endpoint(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    *,
+    roles: tuple[str, ...],
+    summary: str,
+    request_schema: dict | None = None,
+    responses: dict | None = None,
+    parameters: list | None = None,
+    public: bool = False,
+    **extra,
+) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not public:
+                require_roles(roles)
+            return view(*args, **kwargs)
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])
+        ENDPOINTS.append(
+            EndpointDoc(
+                method=method.lower(),
+                path=_openapi_path((bp.url_prefix or "") + rule),
+                roles=PUBLIC if public else roles,
+                summary=summary,
+                request_schema=request_schema,
+                responses=responses or {},
+                parameters=parameters or [],
+                extra=extra,
+            )
+        )
+        return guarded
+
+    return decorate
