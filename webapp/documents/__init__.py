@@ -1,0 +1,1 @@
+"""Printable documents: packing slips and carton labels as PDF, with barcodes that scan."""
