@@ -1,0 +1,93 @@
+"""What a device may send as one floor movement, checked before anything touches the database."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from webapp.domain.clock import parse_instant
+from webapp.domain.errors import DomainError
+from webapp.domain.ledger import EFFECTS, NEEDS
+from webapp.domain.roles import FLOOR_KINDS
+
+MAX_QTY = 1_000_000
+MAX_ID_LEN = 64
+TEXT_LIMITS = {"item": 200, "uom": 16, "from": 64, "to": 64, "ref": 64, "lot": 64, "scanned_by": 64, "reason": 200}
+
+
+class Rejected(DomainError):
+    """A movement refused: not true or not allowed. It is answered `rejected` with this code."""
+
+
+@dataclass(frozen=True)
+class FloorMovement:
+    id: str
+    device_seq: int
+    kind: str
+    item: str | None
+    qty: int
+    uom: str | None
+    from_code: str | None
+    to_code: str | None
+    ref: str
+    lot: str
+    expiry: str
+    occurred_at: datetime
+    scanned_by: str | None
+    reason: str
+
+
+def usable_id(raw) -> str | None:
+    movement_id = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(movement_id, str) and 0 < len(movement_id) <= MAX_ID_LEN and movement_id.isprintable():
+        return movement_id
+    return None
+
+
+def _text(raw: dict, name: str) -> str | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > TEXT_LIMITS[name] or "\x00" in value:
+        raise Rejected("invalid_movement", f"{name} must be a string of at most {TEXT_LIMITS[name]} characters")
+    return value.strip() or None
+
+
+def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
+    if not isinstance(raw, dict):
+        raise Rejected("invalid_movement", "a movement is a JSON object")
+    kind = raw.get("kind")
+    if not isinstance(kind, str) or kind not in FLOOR_KINDS:
+        raise Rejected("invalid_kind", f"kind must be one of {', '.join(FLOOR_KINDS)}")
+    seq = raw.get("device_seq")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**62:
+        raise Rejected("invalid_movement", "device_seq must be a non-negative integer")
+    qty = raw.get("qty")
+    if isinstance(qty, bool) or not isinstance(qty, int):
+        raise Rejected("invalid_quantity", "qty must be a whole number")
+    if qty > MAX_QTY or qty < 0 or (qty == 0 and kind != "count"):
+        raise Rejected("invalid_quantity", f"qty must be from 1 to {MAX_QTY} (a count may be 0)", limit=MAX_QTY)
+    texts = {name: _text(raw, name) for name in TEXT_LIMITS}
+    for side in NEEDS[kind]:
+        if not texts[side]:
+            raise Rejected("invalid_movement", f"a {kind} needs a '{side}' location")
+    if not texts["item"]:
+        raise Rejected("invalid_movement", "item is required")
+    occurred = raw.get("occurred_at")
+    try:
+        occurred_at = parse_instant(occurred)
+    except (ValueError, TypeError):
+        raise Rejected("invalid_movement", "occurred_at must be an ISO 8601 time with an offset") from None
+    expiry = raw.get("expiry")
+    if expiry is not None:
+        try:
+            if not isinstance(expiry, str) or len(expiry) != 10:
+                raise ValueError
+            date.fromisoformat(expiry)
+        except ValueError:
+            raise Rejected("invalid_movement", "expiry must be a date YYYY-MM-DD") from None
+    assert kind in EFFECTS
+    return FloorMovement(
+        id=movement_id, device_seq=seq, kind=kind, item=texts["item"], qty=qty, uom=texts["uom"],
+        from_code=texts["from"] if "from" in NEEDS[kind] else None,
+        to_code=texts["to"] if "to" in NEEDS[kind] else None,
+        ref=texts["ref"] or "", lot=texts["lot"] or "", expiry=expiry or "", occurred_at=occurred_at,
+        scanned_by=texts["scanned_by"], reason=texts["reason"] or "",
+    )

@@ -1,0 +1,130 @@
+"""The ledger's rules: movement kinds and what they do to stock, the five numbers, the hash chain.
+
+Quantities are integers in the item's base unit. A movement is never edited; a mistake is
+corrected by another movement that points at the one it corrects.
+"""
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from webapp.domain.errors import DomainError
+
+GENESIS_HASH = "0" * 64
+
+# floor kind → ledger effect
+EFFECTS = {
+    "receive": "receipt",
+    "putaway": "transfer",
+    "transfer": "transfer",
+    "pick": "transfer",
+    "pack": "transfer",
+    "dispatch": "issue",
+    "return": "return",
+    "adjust_in": "adjustment_in",
+    "adjust_out": "adjustment_out",
+    "count": "record",  # a counted quantity: no stock change
+    "short": "record",  # a picker found less than expected: no stock change
+}
+# Which locations each kind needs ("from", "to").
+NEEDS = {
+    "receive": ("to",),
+    "putaway": ("from", "to"),
+    "transfer": ("from", "to"),
+    "pick": ("from", "to"),
+    "pack": ("from", "to"),
+    "dispatch": ("from",),
+    "return": ("to",),
+    "adjust_in": ("to",),
+    "adjust_out": ("from",),
+    "count": ("to",),
+    "short": ("from",),
+}
+
+
+@dataclass(frozen=True)
+class LocationDelta:
+    side: str  # "from" or "to"
+    delta: int
+
+
+def location_deltas(kind: str, qty_base: int) -> list[LocationDelta]:
+    """What a movement does to the stock at its locations."""
+    effect = EFFECTS[kind]
+    if effect == "record":
+        return []
+    deltas = []
+    if "from" in NEEDS[kind]:
+        deltas.append(LocationDelta("from", -qty_base))
+    if "to" in NEEDS[kind]:
+        deltas.append(LocationDelta("to", qty_base))
+    return deltas
+
+
+def check_kind(kind: str) -> None:
+    if kind not in EFFECTS:
+        raise DomainError("invalid_kind", f"kind must be one of {', '.join(EFFECTS)}")
+
+
+@dataclass(frozen=True)
+class StockNumbers:
+    on_hand: int
+    reserved: int
+    committed: int
+    in_transit: int
+
+    @property
+    def available(self) -> int:
+        """What may be promised: on hand − reserved − committed (never counts in-transit stock)."""
+        return self.on_hand - self.reserved - self.committed
+
+    def as_json(self) -> dict:
+        return {"on_hand": self.on_hand, "reserved": self.reserved, "committed": self.committed,
+                "in_transit": self.in_transit, "available": self.available}
+
+
+def order_committed(picked: int, dispatched: int, order_state: str) -> int:
+    """Units of one item an order holds picked but not yet gone: the one definition of committed."""
+    if order_state == "cancelled":
+        return 0  # a cancelled order's picked goods are flagged back to stock, not held
+    return max(0, picked - dispatched)
+
+
+def open_on_order(ordered: int, received: int, po_status: str) -> int:
+    """Units still expected on a purchase-order line: the one definition of in transit."""
+    if po_status != "open":
+        return 0
+    return max(0, ordered - received)
+
+
+# --- the hash chain -------------------------------------------------------------------------
+
+def _canonical_value(value):
+    if value is None or isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    raise TypeError(f"cannot hash a {type(value).__name__}")
+
+
+def canonical_encoding(fields: dict) -> bytes:
+    """Sorted-key compact JSON of the stored values: UTC times at microseconds, NFC strings, integers."""
+    if "hash" in fields:
+        raise ValueError("a movement's hash is not part of what it hashes")
+    normalised = {name: _canonical_value(value) for name, value in fields.items()}
+    return json.dumps(normalised, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def movement_hash(fields: dict) -> str:
+    """The hash of a movement over every stored field but `hash` (so `prev_hash` links the chain)."""
+    return hashlib.sha256(canonical_encoding(fields)).hexdigest()
+
+
+def content_digest(payload: dict) -> str:
+    """What a device sent, for telling a true duplicate from a reused id with other content."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()

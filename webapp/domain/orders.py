@@ -1,0 +1,34 @@
+"""The order state machine: Received → Validated → Picking → Packed → Dispatched → Delivered,
+with Backordered, On hold and Cancelled."""
+from webapp.domain.errors import Conflict
+
+STATES = ("received", "validated", "backordered", "on_hold", "picking", "packed", "dispatched", "delivered", "cancelled")
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "received": frozenset({"validated", "backordered", "on_hold", "cancelled"}),
+    "backordered": frozenset({"validated", "on_hold", "cancelled"}),
+    "validated": frozenset({"picking", "on_hold", "cancelled"}),
+    "on_hold": frozenset({"validated", "backordered", "cancelled"}),
+    "picking": frozenset({"packed", "on_hold", "cancelled"}),
+    "packed": frozenset({"dispatched", "cancelled"}),
+    "dispatched": frozenset({"delivered"}),
+    "delivered": frozenset(),
+    "cancelled": frozenset(),
+}
+# States in which an order holds reservations for its lines.
+RESERVING_STATES = frozenset({"validated", "picking", "on_hold"})
+# States in which floor work (pick, pack, dispatch) for the order is expected.
+OPEN_FOR_FLOOR = frozenset({"validated", "picking", "packed"})
+
+
+def check_transition(current: str, target: str) -> None:
+    if target not in STATES:
+        raise Conflict("invalid_transition", f"{target!r} is not an order state", states=list(STATES))
+    if target not in TRANSITIONS[current]:
+        allowed = sorted(TRANSITIONS[current])
+        raise Conflict("invalid_transition", f"an order cannot go from {current} to {target}",
+                       state=current, allowed=allowed)
+
+
+def releases_reservations(current: str, target: str) -> bool:
+    return current in RESERVING_STATES and target not in RESERVING_STATES | {"packed", "dispatched", "delivered"}

@@ -1,0 +1,162 @@
+"""Posting movements: lock the item's chain head, update the projection, hash, append — one transaction.
+
+The caller owns the transaction (a unit of work); each movement may run inside a savepoint so
+one bad movement is undone alone.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
+from webapp.db.models import Location
+from webapp.db.order_tables import ExceptionRecord
+from webapp.db.upsert import dialect_insert, next_movement_seq
+from webapp.domain.clock import utcnow
+from webapp.domain.ledger import EFFECTS, GENESIS_HASH, StockNumbers, location_deltas, movement_hash
+
+MOVEMENT_COLUMNS = [c.name for c in Movement.__table__.columns]
+HASHED_COLUMNS = [name for name in MOVEMENT_COLUMNS if name != "hash"]
+
+
+@dataclass
+class MovementInput:
+    id: str
+    kind: str
+    item_id: int
+    warehouse_id: int
+    qty_base: int
+    qty_scanned: int
+    uom: str = "EA"
+    from_location: Location | None = None
+    to_location: Location | None = None
+    ref: str = ""
+    lot: str = ""
+    expiry: str = ""
+    reason: str = ""
+    corrects_seq: int | None = None
+    scanned_by_id: int | None = None
+    sent_by_id: int | None = None
+    device_id: str = ""
+    device_seq: int | None = None
+    occurred_at: datetime | None = None
+    content_hash: str = ""
+    flags: list[str] = field(default_factory=list)
+
+
+def lock_totals(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockTotal]:
+    """Lock (creating if absent) the item/warehouse total rows, in a fixed order so batches never deadlock."""
+    ordered = sorted(set(keys))
+    if not ordered:
+        return {}
+    insert = dialect_insert(session, StockTotal.__table__)
+    session.execute(insert.values([{"item_id": i, "warehouse_id": w} for i, w in ordered]).on_conflict_do_nothing())
+    locked = {}
+    for item_id, warehouse_id in ordered:
+        row = session.execute(
+            select(StockTotal)
+            .where(StockTotal.item_id == item_id, StockTotal.warehouse_id == warehouse_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+        locked[(item_id, warehouse_id)] = row
+    return locked
+
+
+def _add_to_level(session: Session, item_id: int, location: Location, lot: str, expiry: str, delta: int) -> int:
+    table = StockLevel.__table__
+    insert = dialect_insert(session, table).values(
+        item_id=item_id, location_id=location.id, lot=lot, warehouse_id=location.warehouse_id, expiry=expiry, qty=delta
+    )
+    insert = insert.on_conflict_do_update(
+        index_elements=["item_id", "location_id", "lot"], set_={"qty": table.c.qty + delta}
+    ).returning(table.c.qty)
+    return session.execute(insert).scalar_one()
+
+
+def post_movement(session: Session, m: MovementInput, total: StockTotal | None = None,
+                  before_append=None) -> Movement:
+    """Append one movement and update the projection. `total` must be locked already (or is locked here).
+
+    `before_append(movement_input, total)` may add flags and change committed/reserved (order effects)
+    before the row is hashed.
+    """
+    assert m.qty_base >= 0, "quantities are validated before they reach the ledger"
+    if total is None:
+        total = lock_totals(session, [(m.item_id, m.warehouse_id)])[(m.item_id, m.warehouse_id)]
+    balances: dict[str, int] = {}
+    for change in location_deltas(m.kind, m.qty_base):
+        location = m.from_location if change.side == "from" else m.to_location
+        balances[change.side] = _add_to_level(session, m.item_id, location, m.lot, m.expiry, change.delta)
+        if change.delta < 0 and balances[change.side] < 0:
+            add_flag(m, "negative_stock")
+    for location in (m.from_location, m.to_location):
+        if location is not None and location.frozen and m.kind != "count":
+            add_flag(m, "location_frozen")
+    on_hand_delta = sum(c.delta for c in location_deltas(m.kind, m.qty_base))
+    if before_append is not None:
+        before_append(m, total)
+
+    now = utcnow()
+    fields = {
+        "seq": next_movement_seq(session),
+        "id": m.id,
+        "kind": m.kind,
+        "effect": EFFECTS[m.kind],
+        "item_id": m.item_id,
+        "warehouse_id": m.warehouse_id,
+        "from_location_id": m.from_location.id if m.from_location else None,
+        "to_location_id": m.to_location.id if m.to_location else None,
+        "lot": m.lot,
+        "expiry": m.expiry,
+        "qty_base": m.qty_base,
+        "uom": m.uom,
+        "qty_scanned": m.qty_scanned,
+        "ref": m.ref,
+        "reason": m.reason,
+        "corrects_seq": m.corrects_seq,
+        "scanned_by_id": m.scanned_by_id,
+        "sent_by_id": m.sent_by_id,
+        "device_id": m.device_id,
+        "device_seq": m.device_seq,
+        "occurred_at": m.occurred_at or now,
+        "recorded_at": now,
+        "from_balance_after": balances.get("from"),
+        "to_balance_after": balances.get("to"),
+        "flags": ",".join(m.flags),
+        "content_hash": m.content_hash,
+        "prev_hash": total.chain_head or GENESIS_HASH,
+    }
+    assert set(fields) == set(HASHED_COLUMNS), "every stored column is hashed"
+    fields["hash"] = movement_hash(fields)
+    session.execute(Movement.__table__.insert().values(**fields))
+    session.execute(
+        update(StockTotal)
+        .where(StockTotal.item_id == m.item_id, StockTotal.warehouse_id == m.warehouse_id)
+        .values(on_hand=StockTotal.on_hand + on_hand_delta, chain_head=fields["hash"],
+                chain_length=StockTotal.chain_length + 1)
+    )
+    # Keep the locked row's in-memory copy in step without marking it dirty (the UPDATE above is the write).
+    set_committed_value(total, "on_hand", total.on_hand + on_hand_delta)
+    set_committed_value(total, "chain_head", fields["hash"])
+    set_committed_value(total, "chain_length", total.chain_length + 1)
+    movement = Movement(**fields)
+    for flag in m.flags:
+        session.add(ExceptionRecord(code=flag, movement_seq=fields["seq"], item_id=m.item_id,
+                                    location_id=(m.from_location or m.to_location).id if (m.from_location or m.to_location) else None,
+                                    ref=m.ref, detail=f"{m.kind} of {m.qty_base} by device {m.device_id or '-'}"))
+    return movement
+
+
+def add_flag(m: MovementInput, flag: str) -> None:
+    if flag not in m.flags:
+        m.flags.append(flag)
+
+
+def stock_numbers(total: StockTotal | None) -> StockNumbers:
+    if total is None:
+        return StockNumbers(0, 0, 0, 0)
+    return StockNumbers(total.on_hand, total.reserved, total.committed, total.in_transit)

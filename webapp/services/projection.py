@@ -1,0 +1,145 @@
+"""Rebuilding and verifying the projection and the hash chains from the records that are the truth.
+
+on hand and levels: from movements · committed: from pick/dispatch movements of live orders ·
+reserved: from open reservations · in transit: from open purchase-order lines and receipts.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.db.ledger_tables import Movement, Reservation, StockLevel, StockTotal
+from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine, SalesOrder
+from webapp.domain.ledger import GENESIS_HASH, location_deltas, movement_hash, open_on_order, order_committed
+from webapp.services.ledger import HASHED_COLUMNS
+
+
+@dataclass
+class Projection:
+    levels: dict  # (item_id, location_id, lot) → [qty, warehouse_id, expiry]
+    totals: dict  # (item_id, warehouse_id) → {"on_hand", "reserved", "committed", "in_transit", "chain_head", "chain_length"}
+
+
+def _blank_total() -> dict:
+    return {"on_hand": 0, "reserved": 0, "committed": 0, "in_transit": 0, "chain_head": "", "chain_length": 0}
+
+
+def compute_projection(session: Session) -> Projection:
+    levels: dict = {}
+    totals: dict = defaultdict(_blank_total)
+    warehouse_of = dict(session.execute(select(StockLevel.location_id, StockLevel.warehouse_id)).all())
+    from webapp.db.models import Location
+
+    warehouse_of.update(dict(session.execute(select(Location.id, Location.warehouse_id)).all()))
+    picked: dict = defaultdict(int)  # (order ref, item_id, warehouse_id) → qty
+    dispatched: dict = defaultdict(int)
+    received: dict = defaultdict(int)  # (po ref, item_id) → qty
+    rows = session.execute(select(Movement).order_by(Movement.seq)).scalars()
+    for m in rows:
+        total = totals[(m.item_id, m.warehouse_id)]
+        total["chain_head"] = m.hash
+        total["chain_length"] += 1
+        for change in location_deltas(m.kind, m.qty_base):
+            location_id = m.from_location_id if change.side == "from" else m.to_location_id
+            level = levels.setdefault((m.item_id, location_id, m.lot), [0, warehouse_of[location_id], m.expiry])
+            level[0] += change.delta
+            total["on_hand"] += change.delta
+        if m.kind == "pick" and m.ref:
+            picked[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
+        elif m.kind == "dispatch" and m.ref:
+            dispatched[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
+        elif m.kind == "receive" and m.ref:
+            received[(m.ref, m.item_id)] += m.qty_base
+    order_state = dict(session.execute(select(SalesOrder.number, SalesOrder.state)).all())
+    for key in set(picked) | set(dispatched):
+        ref, item_id, warehouse_id = key
+        if ref in order_state:
+            totals[(item_id, warehouse_id)]["committed"] += order_committed(picked[key], dispatched[key], order_state[ref])
+    for item_id, warehouse_id, qty in session.execute(
+        select(Reservation.item_id, Reservation.warehouse_id, func.sum(Reservation.qty))
+        .where(Reservation.status == "open").group_by(Reservation.item_id, Reservation.warehouse_id)
+    ):
+        totals[(item_id, warehouse_id)]["reserved"] += int(qty)
+    po_lines = session.execute(
+        select(PurchaseOrder.number, PurchaseOrder.status, PurchaseOrder.warehouse_id, PurchaseOrderLine.item_id,
+               func.sum(PurchaseOrderLine.qty))
+        .join(PurchaseOrderLine, PurchaseOrderLine.purchase_order_id == PurchaseOrder.id)
+        .group_by(PurchaseOrder.number, PurchaseOrder.status, PurchaseOrder.warehouse_id, PurchaseOrderLine.item_id)
+    )
+    for number, status, warehouse_id, item_id, ordered in po_lines:
+        totals[(item_id, warehouse_id)]["in_transit"] += open_on_order(int(ordered), received[(number, item_id)], status)
+    return Projection(levels=levels, totals=dict(totals))
+
+
+def stored_projection(session: Session) -> Projection:
+    levels = {(r.item_id, r.location_id, r.lot): [r.qty, r.warehouse_id, r.expiry]
+              for r in session.execute(select(StockLevel)).scalars()}
+    totals = {(t.item_id, t.warehouse_id): {"on_hand": t.on_hand, "reserved": t.reserved, "committed": t.committed,
+                                            "in_transit": t.in_transit, "chain_head": t.chain_head,
+                                            "chain_length": t.chain_length}
+              for t in session.execute(select(StockTotal)).scalars()}
+    return Projection(levels=levels, totals=totals)
+
+
+def projection_differences(expected: Projection, stored: Projection) -> list[str]:
+    problems = []
+    for key in sorted(set(expected.levels) | set(stored.levels)):
+        want = expected.levels.get(key, [0])[0]
+        have = stored.levels.get(key, [0])[0]
+        if want != have:
+            problems.append(f"stock_level item={key[0]} location={key[1]} lot={key[2]!r}: stored {have}, ledger says {want}")
+    for key in sorted(set(expected.totals) | set(stored.totals)):
+        want = expected.totals.get(key, _blank_total())
+        have = stored.totals.get(key, _blank_total())
+        for name in ("on_hand", "reserved", "committed", "in_transit", "chain_head", "chain_length"):
+            if want[name] != have[name]:
+                problems.append(f"stock_total item={key[0]} warehouse={key[1]} {name}: stored {have[name]!r}, "
+                                f"records say {want[name]!r}")
+    return problems
+
+
+def verify_chains(session: Session) -> list[str]:
+    """Every movement's hash recomputed from its stored fields, and linked to the one before it in its chain."""
+    problems = []
+    previous: dict = {}
+    for m in session.execute(select(Movement).order_by(Movement.seq)).scalars():
+        key = (m.item_id, m.warehouse_id)
+        fields = {name: getattr(m, name) for name in HASHED_COLUMNS}
+        expected_prev = previous.get(key, GENESIS_HASH)
+        if m.prev_hash != expected_prev:
+            problems.append(f"movement seq={m.seq} id={m.id}: prev_hash does not match the movement before it")
+        elif movement_hash(fields) != m.hash:
+            problems.append(f"movement seq={m.seq} id={m.id}: stored fields no longer match its hash")
+        previous[key] = m.hash
+    return problems
+
+
+def verify(session: Session) -> list[str]:
+    """Empty when the chains and the projection agree with the ledger; else the problems, first bad one first."""
+    return verify_chains(session) + projection_differences(compute_projection(session), stored_projection(session))
+
+
+def rebuild(session: Session) -> int:
+    """Replace the projection with one computed from the records. Returns how many rows changed."""
+    from webapp.services.ledger import lock_totals
+
+    # Lock first, so no movement commits between reading the ledger and writing the projection.
+    lock_totals(session, session.execute(select(StockTotal.item_id, StockTotal.warehouse_id)).tuples().all())
+    expected = compute_projection(session)
+    stored = stored_projection(session)
+    changed = len(projection_differences(expected, stored))
+    lock_totals(session, list(expected.totals))
+    session.execute(delete(StockLevel))
+    if expected.levels:
+        session.execute(StockLevel.__table__.insert(), [
+            {"item_id": i, "location_id": loc, "lot": lot, "qty": v[0], "warehouse_id": v[1], "expiry": v[2]}
+            for (i, loc, lot), v in expected.levels.items()
+        ])
+    for (item_id, warehouse_id), numbers in expected.totals.items():
+        session.execute(StockTotal.__table__.update().where(
+            StockTotal.item_id == item_id, StockTotal.warehouse_id == warehouse_id).values(**numbers))
+    for key in set(stored.totals) - set(expected.totals):
+        session.execute(StockTotal.__table__.update().where(
+            StockTotal.item_id == key[0], StockTotal.warehouse_id == key[1]).values(**_blank_total()))
+    return changed

@@ -1,0 +1,40 @@
+"""Reading stock: the five numbers from the projection, exact at the moment of the request."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.db.ledger_tables import StockLevel, StockTotal
+from webapp.db.models import Location
+from webapp.domain.errors import NotFound
+from webapp.domain.ledger import StockNumbers
+from webapp.services.catalogue import find_item, resolve_warehouse, warehouses
+
+
+def stock_report(session: Session, code: str, warehouse_code: str | None = None) -> dict:
+    scanned = find_item(session, code)
+    if scanned is None:
+        raise NotFound("unknown_item", f"no item with SKU or barcode {code}")
+    item = scanned.item
+    wanted = [resolve_warehouse(session, warehouse_code)] if warehouse_code else warehouses(session)
+    by_warehouse = []
+    for warehouse in wanted:
+        total = session.scalar(select(StockTotal).where(StockTotal.item_id == item.id,
+                                                        StockTotal.warehouse_id == warehouse.id))
+        numbers = StockNumbers(*(getattr(total, n) for n in ("on_hand", "reserved", "committed", "in_transit"))) \
+            if total else StockNumbers(0, 0, 0, 0)
+        by_warehouse.append((warehouse, numbers, bool(total and total.blocked)))
+    summed = StockNumbers(*(sum(getattr(n, f) for _, n, _ in by_warehouse)
+                            for f in ("on_hand", "reserved", "committed", "in_transit")))
+    levels = session.execute(
+        select(Location.code, func.sum(StockLevel.qty))
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.item_id == item.id, StockLevel.warehouse_id.in_([w.id for w, _, _ in by_warehouse]))
+        .group_by(Location.code).having(func.sum(StockLevel.qty) != 0).order_by(Location.code)
+    ).all()
+    report = {"item": {"sku": item.sku, "name": item.name}, **summed.as_json(),
+              "locations": [{"location": loc, "qty": int(qty)} for loc, qty in levels]}
+    if warehouse_code:
+        report["warehouse"] = warehouse_code
+        report["blocked"] = by_warehouse[0][2]
+    else:
+        report["warehouses"] = [{"warehouse": w.code, **n.as_json(), "blocked": b} for w, n, b in by_warehouse]
+    return report

@@ -1,0 +1,225 @@
+"""Replay: a device's batch of floor movements, each applied exactly once, in device order.
+
+One transaction per batch. Locks, always in this order: the device row (so one device's
+batches apply one at a time, in order), the item/warehouse totals of the batch sorted by key
+(so concurrent batches never deadlock), then order rows. Each movement runs in a savepoint:
+a bad one is undone alone. Duplicates are decided by the unique constraint on movement.id.
+"""
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webapp.db.ledger_tables import Movement
+from webapp.db.models import Device, DeviceSignin, User
+from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement
+from webapp.domain.clock import utcnow
+from webapp.domain.errors import DomainError, Forbidden
+from webapp.domain.floor_movement import FloorMovement, Rejected, parse_floor_movement, usable_id
+from webapp.domain.ledger import content_digest
+from webapp.domain.locations import STOCK_HOLDING_KINDS
+from webapp.domain.roles import may_record
+from webapp.domain.units import PackSize, to_base
+from webapp.services.catalogue import find_item, find_location, uom_factor
+from webapp.services.floor_effects import apply_floor_effects
+from webapp.services.ledger import MovementInput, lock_totals, post_movement
+from webapp.services.users import SignedInUser, ensure_device, record_device_signin
+
+
+@dataclass
+class Prepared:
+    index: int
+    raw: object
+    movement_id: str | None
+    floor: FloorMovement | None = None
+    movement: MovementInput | None = None
+    result: dict | None = None
+
+
+def sync_batch(session: Session, device_id: str, raw_movements: list, sender: SignedInUser,
+               sent_at: datetime | None, skew_limit_s: int) -> list[dict]:
+    device = _lock_device(session, device_id)
+    if device.status == "blocked":
+        raise Forbidden("device_blocked", f"device {device_id} is blocked; ask a supervisor")
+    record_device_signin(session, device_id, sender.id)
+    now = utcnow()
+    batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
+    prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s)
+    to_apply = sorted((p for p in prepared if p.movement is not None), key=lambda p: (p.floor.device_seq, p.index))
+    totals = lock_totals(session, [(p.movement.item_id, p.movement.warehouse_id) for p in to_apply])
+    effects = apply_floor_effects(session)
+    for p in to_apply:
+        if p.floor.device_seq < device.last_device_seq:
+            p.movement.flags.append("out_of_order")
+        p.result = _apply_one(session, p, totals[(p.movement.item_id, p.movement.warehouse_id)], effects)
+        if p.result["status"] == "applied":
+            device.last_device_seq = max(device.last_device_seq, p.floor.device_seq)
+    device.last_seen_at = now
+    for p in prepared:
+        if p.result["status"] == "rejected":
+            session.add(RejectedMovement(device_id=device_id, movement_id=p.movement_id, sent_by_id=sender.id,
+                                         payload=json.dumps(p.raw, default=str)[:20000], code=p.result["error"]["code"],
+                                         message=p.result["error"]["message"]))
+    return finish_results([p.result for p in prepared])
+
+
+def _lock_device(session: Session, device_id: str) -> Device:
+    ensure_device(session, device_id)
+    return session.execute(select(Device).where(Device.id == device_id).with_for_update()
+                           .execution_options(populate_existing=True)).scalar_one()
+
+
+def _rejected(movement_id: str | None, err: DomainError) -> dict:
+    return {"id": movement_id, "status": "rejected", "error": {"code": err.code, "message": err.message, **err.extra}}
+
+
+def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s) -> list[Prepared]:
+    prepared, first_by_id = [], {}
+    people: dict[str, User | None] = {}
+    for index, raw in enumerate(raw_movements):
+        p = Prepared(index=index, raw=raw, movement_id=usable_id(raw))
+        prepared.append(p)
+        if p.movement_id is None:
+            p.result = _rejected(None, Rejected("invalid_movement", "a movement needs an id: a string of 1 to 64 characters"))
+            continue
+        if p.movement_id in first_by_id:
+            p.result = {"status": "duplicate_in_batch", "first": first_by_id[p.movement_id]}
+            continue
+        first_by_id[p.movement_id] = p
+        try:
+            p.floor = parse_floor_movement(raw, movement_id=p.movement_id)
+            p.movement = _resolve(session, device_id, p.floor, raw, sender, people)
+        except DomainError as err:
+            p.result = _rejected(p.movement_id, err)
+            p.movement = None
+            continue
+        if batch_skewed or (p.floor.occurred_at - now).total_seconds() > skew_limit_s:
+            p.movement.flags.append("clock_skew")
+    return prepared
+
+
+def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, people) -> MovementInput:
+    scanner_id = sender.id
+    scanner_roles = sender.role_set
+    if floor.scanned_by and floor.scanned_by != sender.username:
+        if floor.scanned_by not in people:
+            people[floor.scanned_by] = session.scalar(select(User).where(User.username == floor.scanned_by))
+        scanner = people[floor.scanned_by]
+        signed_in_here = scanner is not None and session.scalar(select(DeviceSignin.id).where(
+            DeviceSignin.device_id == device_id, DeviceSignin.user_id == scanner.id))
+        if not signed_in_here:
+            raise Rejected("forbidden_scanner", f"{floor.scanned_by} has not signed in on device {device_id}")
+        scanner_id, scanner_roles = scanner.id, scanner.role_set
+    if not may_record(scanner_roles, floor.kind):
+        raise Rejected("forbidden_kind", f"{floor.kind} is not a kind this person's roles may record")
+    lot, expiry, scanned = floor.lot, floor.expiry, find_item(session, floor.item)
+    if scanned is None:
+        gs1 = _gs1(floor.item)
+        if gs1 and gs1.get("gtin"):
+            scanned = find_item(session, gs1["gtin"])
+            lot = lot or gs1.get("lot", "")
+            expiry = expiry or gs1.get("expiry", "")
+    if scanned is None:
+        raise Rejected("unknown_item", f"no item with SKU or barcode {floor.item}")
+    uom, factor = scanned.uom, scanned.factor
+    if floor.uom and floor.uom != scanned.uom:
+        if scanned.uom != "EA":
+            raise Rejected("invalid_uom", f"{floor.item} is a {scanned.uom} barcode but uom says {floor.uom}")
+        factor = uom_factor(session, scanned.item.id, floor.uom)
+        if factor is None:
+            raise Rejected("invalid_uom", f"item {scanned.item.sku} has no pack size {floor.uom}")
+        uom = floor.uom
+    qty_base = to_base(floor.qty, PackSize(uom, factor)) if floor.qty else 0
+    locations = {}
+    for side, code in (("from", floor.from_code), ("to", floor.to_code)):
+        if code is None:
+            continue
+        location = find_location(session, code)
+        if location is None:
+            raise Rejected("unknown_location", f"no location {code}", field=side)
+        if location.kind not in STOCK_HOLDING_KINDS:
+            raise Rejected("invalid_location", f"{code} is a {location.kind}: stock sits in bins, docks, totes, "
+                                               "pack stations, outbound lanes and cartons", field=side)
+        locations[side] = location
+    warehouses = {loc.warehouse_id for loc in locations.values()}
+    if len(warehouses) > 1:
+        raise Rejected("cross_warehouse", "a transfer stays inside one warehouse")
+    return MovementInput(
+        id=floor.id, kind=floor.kind, item_id=scanned.item.id, warehouse_id=warehouses.pop(), qty_base=qty_base,
+        qty_scanned=floor.qty, uom=uom, from_location=locations.get("from"), to_location=locations.get("to"),
+        ref=floor.ref, lot=lot[:64], expiry=expiry, reason=floor.reason, scanned_by_id=scanner_id, sent_by_id=sender.id,
+        device_id=device_id, device_seq=floor.device_seq, occurred_at=floor.occurred_at,
+        content_hash=content_digest(raw),
+    )
+
+
+def _gs1(code: str) -> dict | None:
+    try:
+        from webapp.domain.gs1 import Gs1Error, parse_gs1
+    except ImportError:  # pragma: no cover - the parser ships with the app
+        return None
+    try:
+        return parse_gs1(code)
+    except Gs1Error:
+        return None
+
+
+def _apply_one(session: Session, p: Prepared, total, effects) -> dict:
+    existing = _existing(session, p.movement_id)
+    if existing is not None:
+        return _duplicate_or_conflict(existing, p.movement)
+    try:
+        with session.begin_nested():
+            movement = post_movement(session, p.movement, total, before_append=effects)
+            if p.movement.kind == "short":
+                _short_pick(session, p.movement)
+    except IntegrityError:
+        # Another request inserted this id after we looked: the unique constraint decided.
+        session.refresh(total)
+        existing = _existing(session, p.movement_id)
+        if existing is None:
+            raise
+        return _duplicate_or_conflict(existing, p.movement)
+    except DomainError as err:
+        session.refresh(total)
+        return _rejected(p.movement_id, err)
+    return {"id": p.movement_id, "status": "applied", "seq": movement.seq,
+            "flags": [f for f in movement.flags.split(",") if f]}
+
+
+def _existing(session: Session, movement_id: str) -> Movement | None:
+    return session.execute(select(Movement).where(Movement.id == movement_id)).scalar_one_or_none()
+
+
+def _duplicate_or_conflict(existing: Movement, attempt: MovementInput) -> dict:
+    if existing.content_hash != attempt.content_hash:
+        return _rejected(attempt.id, Rejected("idempotency_conflict",
+                                              f"movement {attempt.id} was already applied with different content",
+                                              seq=existing.seq))
+    return {"id": attempt.id, "status": "duplicate", "seq": existing.seq,
+            "flags": [f for f in existing.flags.split(",") if f]}
+
+
+def _short_pick(session: Session, m: MovementInput) -> None:
+    """A picker found less than expected: an exception for the supervisor and a count of that bin."""
+    session.add(ExceptionRecord(code="short_pick", item_id=m.item_id, location_id=m.from_location.id, ref=m.ref,
+                                detail=f"{m.qty_base} missing at {m.from_location.code}"))
+    session.add(CountTask(location_id=m.from_location.id, item_id=m.item_id, reason=f"short pick for {m.ref or '-'}"))
+
+
+def finish_results(results: list[dict]) -> list[dict]:
+    """Answer a repeated id inside one batch as a duplicate of its first occurrence."""
+    finished = []
+    for result in results:
+        if result.get("status") == "duplicate_in_batch":
+            first = result["first"].result
+            if first["status"] in ("applied", "duplicate"):
+                finished.append({"id": first["id"], "status": "duplicate", "seq": first["seq"], "flags": first["flags"]})
+            else:
+                finished.append(dict(first))
+        else:
+            finished.append(result)
+    return finished

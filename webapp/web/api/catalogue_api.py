@@ -1,0 +1,124 @@
+"""Items, locations and the device catalogue."""
+from flask import jsonify, request
+from sqlalchemy import select
+
+from webapp.db.models import Item, ItemBarcode, ItemUom, Location
+from webapp.domain.roles import CATALOGUE_EDITORS, EVERYONE
+from webapp.extensions import db
+from webapp.services.catalogue import ItemSpec, create_item, create_location
+from webapp.web.api import api
+from webapp.web.api.body import field, json_body, positive_int
+from webapp.web.api.registry import api_endpoint
+from webapp.web.errors import ApiError
+
+ITEM_SCHEMA = {
+    "type": "object",
+    "required": ["sku", "name"],
+    "properties": {
+        "sku": {"type": "string", "minLength": 1, "maxLength": 64},
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "barcodes": {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 64}},
+        "uoms": {"type": "array", "maxItems": 10, "items": {
+            "type": "object", "required": ["code", "factor"],
+            "properties": {"code": {"type": "string", "minLength": 1, "maxLength": 16},
+                           "factor": {"type": "integer", "minimum": 1, "maximum": 100000},
+                           "barcode": {"type": "string", "maxLength": 64}}}},
+        "unit_cost": {"type": "number", "minimum": 0, "maximum": 1000000},
+        "reorder_point": {"type": "integer", "minimum": 0, "maximum": 10000000},
+        "reorder_qty": {"type": "integer", "minimum": 0, "maximum": 10000000},
+        "abc_class": {"enum": ["A", "B", "C"]},
+    },
+}
+LOCATION_SCHEMA = {
+    "type": "object",
+    "required": ["code", "kind"],
+    "properties": {
+        "code": {"type": "string", "minLength": 1, "maxLength": 64},
+        "kind": {"enum": ["warehouse", "zone", "aisle", "bin", "dock", "tote", "pack", "outbound", "carton"]},
+        "parent": {"type": "string", "maxLength": 64},
+        "name": {"type": "string", "maxLength": 200},
+        "timezone": {"type": "string", "maxLength": 64},
+    },
+}
+
+
+def _string_list(body: dict, name: str, limit: int) -> list[str]:
+    values = field(body, name, list, required=False, default=[])
+    if len(values) > limit or not all(isinstance(v, str) and 0 < len(v.strip()) <= 64 for v in values):
+        raise ApiError(400, "invalid_field", f"{name} is a list of up to {limit} non-empty strings", field=name)
+    return [v.strip() for v in values]
+
+
+@api_endpoint(api, "/items", "POST", roles=CATALOGUE_EDITORS, summary="Create an item with its barcodes and pack sizes",
+              request_schema=ITEM_SCHEMA, responses={"201": "created", "409": "SKU or barcode taken"})
+def create_item_endpoint():
+    body = json_body()
+    uoms = []
+    for raw in field(body, "uoms", list, required=False, default=[])[:11]:
+        if not isinstance(raw, dict):
+            raise ApiError(400, "invalid_field", "each uom is an object", field="uoms")
+        uoms.append({"code": field(raw, "code", str, max_len=16), "factor": positive_int(raw, "factor", maximum=100_000),
+                     "barcode": field(raw, "barcode", str, required=False, max_len=64)})
+    if len(uoms) > 10:
+        raise ApiError(400, "invalid_field", "at most 10 pack sizes", field="uoms")
+    cost = field(body, "unit_cost", (int, float), required=False, default=0)
+    if isinstance(cost, bool) or not 0 <= cost <= 1_000_000:
+        raise ApiError(400, "invalid_field", "unit_cost is a number from 0 to 1000000", field="unit_cost")
+    spec = ItemSpec(
+        sku=field(body, "sku", str, max_len=64),
+        name=field(body, "name", str, max_len=200),
+        barcodes=_string_list(body, "barcodes", 20),
+        uoms=uoms,
+        unit_cost_cents=round(cost * 100),
+        reorder_point=positive_int(body, "reorder_point", required=False, allow_zero=True, maximum=10_000_000) or 0,
+        reorder_qty=positive_int(body, "reorder_qty", required=False, allow_zero=True, maximum=10_000_000) or 0,
+        abc_class=field(body, "abc_class", str, required=False, default="C", max_len=1),
+    )
+    with db.unit_of_work() as s:
+        item = create_item(s, spec)
+        result = {"sku": item.sku, "name": item.name, "barcodes": spec.barcodes, "uoms": uoms}
+    return jsonify(result), 201
+
+
+@api_endpoint(api, "/locations", "POST", roles=CATALOGUE_EDITORS, summary="Create a location (its code is its barcode)",
+              request_schema=LOCATION_SCHEMA, responses={"201": "created", "409": "code taken"})
+def create_location_endpoint():
+    body = json_body()
+    with db.unit_of_work() as s:
+        location = create_location(
+            s, field(body, "code", str, max_len=64), field(body, "kind", str, max_len=16),
+            field(body, "parent", str, required=False, max_len=64), name=field(body, "name", str, required=False, default=""),
+            timezone=field(body, "timezone", str, required=False, default="UTC", max_len=64))
+        result = {"code": location.code, "kind": location.kind, "timezone": location.timezone}
+    return jsonify(result), 201
+
+
+@api_endpoint(api, "/catalog", "GET", roles=EVERYONE, summary="Items with barcodes and pack sizes, and locations, for offline lookups (no quantities)",
+              parameters=[{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                          {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 64}}],
+              responses={"200": "a page of items; locations on the first page"})
+def catalog():
+    limit = request.args.get("limit", "100")
+    cursor = request.args.get("cursor", "0")
+    if not limit.isdigit() or not 1 <= int(limit) <= 1000 or not cursor.isdigit() or len(cursor) > 12:
+        raise ApiError(400, "invalid_field", "limit is 1 to 1000 and cursor is what next_cursor gave")
+    limit, after = int(limit), int(cursor)
+    with db.unit_of_work() as s:
+        items = list(s.scalars(select(Item).where(Item.id > after).order_by(Item.id).limit(limit)))
+        ids = [i.id for i in items]
+        barcodes, uoms = {}, {}
+        for b in s.scalars(select(ItemBarcode).where(ItemBarcode.item_id.in_(ids or [0]))):
+            barcodes.setdefault(b.item_id, []).append({"code": b.code, "uom": b.uom})
+        for u in s.scalars(select(ItemUom).where(ItemUom.item_id.in_(ids or [0]))):
+            uoms.setdefault(u.item_id, []).append({"code": u.code, "factor": u.factor})
+        page = {
+            "items": [{"sku": i.sku, "name": i.name, "lot_tracked": i.lot_tracked, "barcodes": barcodes.get(i.id, []),
+                       "uoms": uoms.get(i.id, [])} for i in items],
+            "next_cursor": str(items[-1].id) if len(items) == limit else None,
+        }
+        if after == 0:
+            codes = dict(s.execute(select(Location.id, Location.code)).all())
+            page["locations"] = [{"code": l.code, "kind": l.kind, "name": l.name, "parent": codes.get(l.parent_id),
+                                  "frozen": l.frozen, "walk_key": l.walk_key}
+                                 for l in s.scalars(select(Location).order_by(Location.id))]
+    return jsonify(page)

@@ -1,0 +1,74 @@
+"""POST /api/v1/sync: a device replays its outbox. Envelope errors apply nothing (400/413)."""
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from webapp.domain.clock import parse_instant
+from webapp.domain.roles import EVERYONE
+from webapp.extensions import db
+from webapp.services.sync import sync_batch
+from webapp.web.api import api
+from webapp.web.api.body import json_body
+from webapp.web.api.registry import api_endpoint
+from webapp.web.errors import ApiError
+
+MOVEMENT_SCHEMA = {
+    "type": "object",
+    "required": ["id", "device_seq", "kind", "qty", "occurred_at"],
+    "properties": {
+        "id": {"type": "string", "minLength": 1, "maxLength": 64},
+        "device_seq": {"type": "integer", "minimum": 0},
+        "kind": {"enum": ["receive", "putaway", "transfer", "pick", "pack", "dispatch", "return", "count", "short"]},
+        "item": {"type": "string", "maxLength": 200, "description": "SKU, any barcode, or a GS1 element string"},
+        "qty": {"type": "integer", "minimum": 0, "maximum": 1000000},
+        "uom": {"type": "string", "maxLength": 16},
+        "from": {"type": "string", "maxLength": 64},
+        "to": {"type": "string", "maxLength": 64},
+        "ref": {"type": "string", "maxLength": 64},
+        "lot": {"type": "string", "maxLength": 64},
+        "expiry": {"type": "string", "format": "date"},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "scanned_by": {"type": "string", "maxLength": 64},
+    },
+}
+SYNC_SCHEMA = {
+    "type": "object",
+    "required": ["device_id", "movements"],
+    "properties": {
+        "device_id": {"type": "string", "minLength": 1, "maxLength": 64},
+        "sent_at": {"type": "string", "format": "date-time"},
+        "movements": {"type": "array", "maxItems": 500, "items": MOVEMENT_SCHEMA},
+    },
+}
+
+
+@api_endpoint(api, "/sync", "POST", roles=EVERYONE,
+              summary="Replay floor movements: each applied exactly once (applied / duplicate / rejected)",
+              request_schema=SYNC_SCHEMA,
+              responses={"200": "one result per movement, in request order",
+                         "413": "batch_too_large: more than 500 movements or a body over 1 MiB (1048576 bytes)"},
+              **{"x-limits": {"max_movements": 500, "max_body_bytes": 1048576}})
+def sync():
+    config = current_app.config
+    limit = config["SYNC_MAX_BODY_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "batch_too_large", f"body over {limit} bytes; split the batch", limit_bytes=limit)
+    request.max_content_length = limit
+    body = json_body()
+    device_id = body.get("device_id")
+    if not isinstance(device_id, str) or not 0 < len(device_id.strip()) <= 64 or not device_id.isprintable():
+        raise ApiError(400, "invalid_envelope", "device_id is a string of 1 to 64 characters", field="device_id")
+    movements = body.get("movements")
+    if not isinstance(movements, list):
+        raise ApiError(400, "invalid_envelope", "movements is a list", field="movements")
+    if len(movements) > config["SYNC_MAX_MOVEMENTS"]:
+        raise ApiError(413, "batch_too_large", f"at most {config['SYNC_MAX_MOVEMENTS']} movements in one batch",
+                       limit_movements=config["SYNC_MAX_MOVEMENTS"])
+    sent_at = None
+    if body.get("sent_at") is not None:
+        try:
+            sent_at = parse_instant(body["sent_at"])
+        except (ValueError, TypeError):
+            raise ApiError(400, "invalid_envelope", "sent_at is an ISO 8601 time with an offset", field="sent_at") from None
+    with db.unit_of_work() as s:
+        results = sync_batch(s, device_id.strip(), movements, current_user, sent_at, config["CLOCK_SKEW_LIMIT_SECONDS"])
+    return jsonify({"results": results})
