@@ -128,3 +128,20 @@ def movement_hash(fields: dict) -> str:
 def content_digest(payload: dict) -> str:
     """What a device sent, for telling a true duplicate from a reused id with other content."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def choose_lot(candidates: list[tuple[str, str, int]], qty_base: int) -> tuple[str, str]:
+    """The lot a movement takes when the scan named none: first expiry first out among lots holding stock.
+
+    `candidates` are (lot, expiry, qty) at the location. Prefer the earliest-expiring lot that can
+    cover the whole quantity; else the one holding the most; no stock at all → no lot ('', '').
+    """
+    stocked = [c for c in candidates if c[2] > 0]
+    if not stocked:
+        return "", ""
+    by_expiry = sorted(stocked, key=lambda c: (c[1] == "", c[1], c[0]))
+    for lot, expiry, qty in by_expiry:
+        if qty >= qty_base:
+            return lot, expiry
+    lot, expiry, _ = max(stocked, key=lambda c: (c[2], c[0]))
+    return lot, expiry

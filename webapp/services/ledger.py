@@ -16,7 +16,7 @@ from webapp.db.models import Location
 from webapp.db.order_tables import ExceptionRecord
 from webapp.db.upsert import dialect_insert, next_movement_seq
 from webapp.domain.clock import utcnow
-from webapp.domain.ledger import EFFECTS, GENESIS_HASH, StockNumbers, location_deltas, movement_hash
+from webapp.domain.ledger import EFFECTS, GENESIS_HASH, StockNumbers, choose_lot, location_deltas, movement_hash
 
 MOVEMENT_COLUMNS = [c.name for c in Movement.__table__.columns]
 HASHED_COLUMNS = [name for name in MOVEMENT_COLUMNS if name != "hash"]
@@ -87,6 +87,8 @@ def post_movement(session: Session, m: MovementInput, total: StockTotal | None =
     assert m.qty_base >= 0, "quantities are validated before they reach the ledger"
     if total is None:
         total = lock_totals(session, [(m.item_id, m.warehouse_id)])[(m.item_id, m.warehouse_id)]
+    if not m.lot and m.from_location is not None and EFFECTS[m.kind] != "record":
+        m.lot, m.expiry = _lot_at(session, m.item_id, m.from_location, m.qty_base, m.expiry)
     balances: dict[str, int] = {}
     for change in location_deltas(m.kind, m.qty_base):
         location = m.from_location if change.side == "from" else m.to_location
@@ -149,6 +151,13 @@ def post_movement(session: Session, m: MovementInput, total: StockTotal | None =
                                     location_id=(m.from_location or m.to_location).id if (m.from_location or m.to_location) else None,
                                     ref=m.ref, detail=f"{m.kind} of {m.qty_base} by device {m.device_id or '-'}"))
     return movement
+
+
+def _lot_at(session: Session, item_id: int, location: Location, qty_base: int, expiry: str) -> tuple[str, str]:
+    candidates = session.execute(select(StockLevel.lot, StockLevel.expiry, StockLevel.qty).where(
+        StockLevel.item_id == item_id, StockLevel.location_id == location.id)).tuples().all()
+    lot, lot_expiry = choose_lot(candidates, qty_base)
+    return lot, (lot_expiry if lot else expiry)
 
 
 def add_flag(m: MovementInput, flag: str) -> None:

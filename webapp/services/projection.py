@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement, Reservation, StockLevel, StockTotal
 from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine, SalesOrder
-from webapp.domain.ledger import GENESIS_HASH, location_deltas, movement_hash, open_on_order, order_committed
+from webapp.domain.ledger import EFFECTS, GENESIS_HASH, location_deltas, movement_hash, open_on_order, order_committed
 from webapp.services.ledger import HASHED_COLUMNS
 
 
@@ -40,9 +40,10 @@ def compute_projection(session: Session) -> Projection:
         total = totals[(m.item_id, m.warehouse_id)]
         total["chain_head"] = m.hash
         total["chain_length"] += 1
-        for change in location_deltas(m.kind, m.qty_base):
+        # A kind we do not know can only come from tampering; the chain check names that row.
+        for change in location_deltas(m.kind, m.qty_base) if m.kind in EFFECTS else []:
             location_id = m.from_location_id if change.side == "from" else m.to_location_id
-            level = levels.setdefault((m.item_id, location_id, m.lot), [0, warehouse_of[location_id], m.expiry])
+            level = levels.setdefault((m.item_id, location_id, m.lot), [0, warehouse_of.get(location_id), m.expiry])
             level[0] += change.delta
             total["on_hand"] += change.delta
         if m.kind == "pick" and m.ref:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.db.models import ApiToken, Device, DeviceSignin, LoginFailure, User
+from webapp.db.upsert import dialect_insert
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, DomainError
 from webapp.domain.roles import validate_roles
@@ -119,18 +120,16 @@ def authenticate(session: Session, username: str, password: str, remote_addr: st
 
 
 def record_device_signin(session: Session, device_id: str, user_id: int) -> None:
+    """Remember that this person signed in on this device (it may later send their scans)."""
     ensure_device(session, device_id)
-    row = session.scalar(select(DeviceSignin).where(DeviceSignin.device_id == device_id, DeviceSignin.user_id == user_id))
-    if row is None:
-        session.add(DeviceSignin(device_id=device_id, user_id=user_id))
-    else:
-        row.last_at = utcnow()
+    now = utcnow()
+    insert = dialect_insert(session, DeviceSignin.__table__).values(device_id=device_id, user_id=user_id, last_at=now)
+    session.execute(insert.on_conflict_do_update(index_elements=["device_id", "user_id"], set_={"last_at": now}))
 
 
-def ensure_device(session: Session, device_id: str) -> Device:
-    device = session.get(Device, device_id)
-    if device is None:
-        device = Device(id=device_id)
-        session.add(device)
-        session.flush()
-    return device
+def ensure_device(session: Session, device_id: str) -> None:
+    """Register a device the first time it is seen; racing first syncs register it once."""
+    now = utcnow()
+    insert = dialect_insert(session, Device.__table__).values(id=device_id, name="", status="active", first_seen_at=now,
+                                                             last_seen_at=now, last_device_seq=0)
+    session.execute(insert.on_conflict_do_nothing())

@@ -122,3 +122,15 @@ def catalog():
                                   "frozen": l.frozen, "walk_key": l.walk_key}
                                  for l in s.scalars(select(Location).order_by(Location.id))]
     return jsonify(page)
+
+
+@api_endpoint(api, "/tasks", "GET", roles=EVERYONE, summary="The signed-in person's open tasks (pick, count) for offline work",
+              responses={"200": "tasks"})
+def tasks():
+    from flask_login import current_user
+
+    from webapp.services.tasks import open_tasks
+
+    with db.unit_of_work() as s:
+        result = open_tasks(s, current_user.role_set)
+    return jsonify({"tasks": result})

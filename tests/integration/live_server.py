@@ -1,0 +1,64 @@
+"""Real server processes for concurrency tests: gunicorn with several worker processes on the test database.
+
+A lock held in Python memory cannot pass a test that goes through two processes.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, database_url: str, workers: int = 2, threads: int = 16) -> None:
+        self.database_url = database_url
+        self.workers = workers
+        self.threads = threads
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "LiveServer":
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "live-test-secret"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+             "--threads", str(self.threads), "--timeout", "120", "--log-level", "warning", "webapp:create_app()"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited at start")
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn did not answer /healthz in 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no cleanup, no graceful shutdown."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()

@@ -1,0 +1,308 @@
+"""The ledger's promises: tamper evidence, atomic transfers, projection = fold of the ledger, orders by delta."""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import inspect, text
+
+from tests.integration.floor import ean, scan, small_warehouse, stock, sync, verify_clean
+from webapp.extensions import db
+
+
+def _sql(query: str, **params):
+    with db.engine.connect() as conn:
+        return conn.execute(text(query), params).all()
+
+
+def _unlock_movements() -> None:
+    """What an attacker with database superuser rights would do first."""
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            conn.execute(text("DROP TRIGGER movement_no_update"))
+        else:
+            conn.execute(text("ALTER TABLE movement DISABLE TRIGGER movement_append_only"))
+
+
+def _tampered(value, column: str):
+    from datetime import datetime, timedelta
+
+    if column == "seq":
+        return value + 1000  # a gap no real row fills
+    if column.endswith("_id") and isinstance(value, int):
+        return value - 1 if value > 1 else value + 1  # another row that exists, so foreign keys still hold
+    if value is None:
+        return 7 if column not in ("expiry",) else "2030-01-01"
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, datetime):
+        return value + timedelta(seconds=1)
+    if column.endswith("_at") and isinstance(value, str):  # SQLite hands times back as text
+        return (datetime.fromisoformat(value) + timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, str):
+        return (value[:-1] + ("x" if value[-1:] != "x" else "y")) if value else "x"
+    raise AssertionError(f"no tampering rule for {column}: {value!r}")
+
+
+def test_seed_example_on_hand_200_reserved_45_committed_12_in_transit_80_gives_available_143(app, client, make_user):
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    auth = {"Authorization": f"Bearer {boss}"}
+    sync(client, boss, [scan("receive", qty=200, to="A-01")])
+    client.post("/api/v1/purchase-orders", json={"number": "PO-1", "supplier": "SUP", "lines": [{"item": "SKU-1", "qty": 80}]},
+                headers=auth)
+    client.post("/api/v1/orders", json={"number": "SO-1", "lines": [{"item": "SKU-1", "qty": 57}]}, headers=auth)
+    sync(client, boss, [scan("pick", qty=12, from_="A-01", to="TOTE-1", ref="SO-1")])
+    numbers = stock(client, boss, ean(1))  # by barcode, not only SKU
+    assert {k: numbers[k] for k in ("on_hand", "reserved", "committed", "in_transit", "available")} == \
+        {"on_hand": 200, "reserved": 45, "committed": 12, "in_transit": 80, "available": 143}
+    verify_clean(app)
+
+
+def test_changing_any_stored_column_of_a_movement_fails_verify_naming_it(app, client, make_user):
+    small_warehouse()
+    make_user("other", "picker")  # so that a changed person id still points at a person
+    boss = make_user("maria", "supervisor")
+    results = sync(client, boss, [scan("receive", qty=10, to="A-01", ref="PO-X", lot="L1", expiry="2027-01-31"),
+                                  scan("transfer", qty=3, from_="A-01", to="A-02"),
+                                  scan("receive", item="SKU-2", qty=4, to="A-03")]).get_json()["results"]
+    target_seq = results[1]["seq"]
+    verify_clean(app)
+    _unlock_movements()
+    columns = [c["name"] for c in inspect(db.engine).get_columns("movement")]
+    assert {"seq", "id", "qty_base", "hash", "prev_hash", "occurred_at", "recorded_at", "flags"} <= set(columns)
+    for column in columns:
+        [(original,)] = _sql(f"SELECT {column} FROM movement WHERE seq = :seq", seq=target_seq)
+        changed = _tampered(original, column)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"UPDATE movement SET {column} = :v WHERE seq = :seq"), {"v": changed, "seq": target_seq})
+        new_seq = changed if column == "seq" else target_seq
+        try:
+            result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+            assert result.exit_code == 1, f"changing {column} went unnoticed"
+            assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+            first_problem = result.output.splitlines()[0]
+            assert f"seq={new_seq} " in first_problem or f"id={results[1]['id']}" in first_problem, (column, first_problem)
+        finally:
+            with db.engine.begin() as conn:
+                conn.execute(text(f"UPDATE movement SET {column} = :v WHERE seq = :seq"), {"v": original, "seq": new_seq})
+        verify_clean(app)
+
+
+def test_a_projection_row_that_disagrees_with_the_ledger_is_named_and_rebuild_fixes_it(app, client, make_user):
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    sync(client, boss, [scan("receive", qty=10, to="A-01")])
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE stock_level SET qty = 11"))
+    result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+    assert result.exit_code == 1 and "stock_level" in result.output and "stored 11, ledger says 10" in result.output
+    assert app.test_cli_runner().invoke(args=["ledger", "rebuild"]).exit_code == 0
+    verify_clean(app)
+    assert stock(client, boss)["locations"] == [{"location": "A-01", "qty": 10}]
+
+
+def test_a_transfer_interrupted_between_its_two_sides_leaves_no_trace(app, client, make_user, monkeypatch):
+    from webapp.services import ledger
+
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    sync(client, boss, [scan("receive", qty=10, to="A-01")])
+    before = _sql("SELECT item_id, location_id, qty FROM stock_level ORDER BY location_id")
+    real_add = ledger._add_to_level
+    calls = []
+
+    def fail_on_second_side(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("power cut between the two sides of a transfer")
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "_add_to_level", fail_on_second_side)
+    client.application.config["PROPAGATE_EXCEPTIONS"] = False
+    response = sync(client, boss, [scan("transfer", qty=4, from_="A-01", to="A-02")])
+    assert response.status_code == 500
+    monkeypatch.setattr(ledger, "_add_to_level", real_add)
+    assert len(calls) == 2
+    assert _sql("SELECT item_id, location_id, qty FROM stock_level ORDER BY location_id") == before
+    assert _sql("SELECT COUNT(*) FROM movement") == [(1,)]
+    verify_clean(app)
+
+
+def test_pack_size_barcode_counts_its_factor_and_keeps_what_was_scanned(app, client, make_user):
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    case_barcode = _sql("SELECT code FROM item_barcode WHERE uom = 'CS' AND item_id = 1")[0][0]
+    result = sync(client, boss, [scan("receive", item=case_barcode, qty=2, to="A-01")]).get_json()["results"][0]
+    assert result["status"] == "applied"
+    assert _sql("SELECT qty_base, uom, qty_scanned, to_balance_after FROM movement") == [(24, "CS", 2, 24)]
+
+
+def test_gs1_label_scanned_as_item_gives_lot_and_expiry(app, client, make_user):
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    gtin14 = "0" + ean(1)
+    label = f"]C101{gtin14}10LOT42\x1d17270331"
+    result = sync(client, boss, [scan("receive", item=label, qty=3, to="A-01")]).get_json()["results"][0]
+    assert result["status"] == "applied", result
+    assert _sql("SELECT lot, expiry, qty_base FROM movement") == [("LOT42", "2027-03-31", 3)]
+
+
+class TestOrders:
+    def _order(self, client, auth, number="SO-1", qty=5, **extra):
+        return client.post("/api/v1/orders", json={"number": number, "lines": [{"item": "SKU-1", "qty": qty}], **extra},
+                           headers=auth)
+
+    def test_quantity_edits_change_the_reservation_by_the_delta_only(self, app, client, make_user):
+        small_warehouse()
+        boss = make_user("maria", "supervisor")
+        auth = {"Authorization": f"Bearer {boss}"}
+        sync(client, boss, [scan("receive", qty=10, to="A-01")])
+        assert self._order(client, auth, qty=5).get_json()["state"] == "validated"
+        [(reservation_id,)] = _sql("SELECT id FROM reservation")
+        up = client.patch("/api/v1/orders/SO-1", json={"lines": [{"line": 1, "qty": 8}]}, headers=auth)
+        assert up.status_code == 200 and up.get_json()["lines"][0]["reserved"] == 8
+        assert _sql("SELECT id, qty, status FROM reservation") == [(reservation_id, 8, "open")]  # same reservation
+        too_much = client.patch("/api/v1/orders/SO-1", json={"lines": [{"line": 1, "qty": 11}]}, headers=auth)
+        assert too_much.status_code == 409 and too_much.get_json()["error"]["code"] == "insufficient_stock"
+        kept = client.get("/api/v1/orders/SO-1", headers=auth).get_json()["lines"][0]
+        assert (kept["qty"], kept["reserved"]) == (8, 8)
+        down = client.patch("/api/v1/orders/SO-1", json={"lines": [{"line": 1, "qty": 3}]}, headers=auth)
+        assert down.get_json()["lines"][0]["reserved"] == 3
+        price = client.patch("/api/v1/orders/SO-1", json={"lines": [{"line": 1, "unit_price": "9.99"}],
+                                                            "ship_to": {"name": "New"}}, headers=auth)
+        assert price.status_code == 200
+        assert _sql("SELECT id, qty, status FROM reservation") == [(reservation_id, 3, "open")]
+        assert stock(client, boss)["reserved"] == 3
+        verify_clean(app)
+
+    def test_order_without_stock_is_backordered_whole_and_intake_is_idempotent(self, app, client, make_user):
+        small_warehouse()
+        erp = make_user("erp", "integration")
+        auth = {"Authorization": f"Bearer {erp}"}
+        first = self._order(client, auth, qty=5, notes="n")
+        assert first.status_code == 201 and first.get_json()["state"] == "backordered"
+        again = self._order(client, auth, qty=5, notes="n")
+        assert again.status_code == 200 and again.get_json()["created_at"] == first.get_json()["created_at"]
+        other = self._order(client, auth, qty=6, notes="n")
+        assert other.status_code == 409 and other.get_json()["error"]["code"] == "idempotency_conflict"
+
+    def test_state_machine_refuses_illegal_steps_and_keeps_history(self, app, client, make_user):
+        small_warehouse()
+        boss = make_user("maria", "supervisor")
+        auth = {"Authorization": f"Bearer {boss}"}
+        sync(client, boss, [scan("receive", qty=10, to="A-01")])
+        self._order(client, auth)
+        illegal = client.post("/api/v1/orders/SO-1/transition", json={"to": "delivered"}, headers=auth)
+        assert illegal.status_code == 409 and illegal.get_json()["error"]["code"] == "invalid_transition"
+        hold = client.post("/api/v1/orders/SO-1/transition", json={"to": "on_hold", "reason": "customer called"}, headers=auth)
+        assert hold.status_code == 200 and hold.get_json()["lines"][0]["reserved"] == 5
+        cancel = client.post("/api/v1/orders/SO-1/transition", json={"to": "cancelled", "reason": "fraud"}, headers=auth)
+        body = cancel.get_json()
+        assert body["state"] == "cancelled" and body["lines"][0]["reserved"] == 0
+        assert [(h["from"], h["to"], h["by"]) for h in body["history"]] == [
+            (None, "received", "maria"), ("received", "validated", "maria"), ("validated", "on_hold", "maria"),
+            ("on_hold", "cancelled", "maria")]
+        assert body["history"][-1]["reason"] == "fraud"
+        assert stock(client, boss)["available"] == 10
+
+    def test_an_order_reservation_cannot_be_deleted_directly(self, app, client, make_user):
+        small_warehouse()
+        boss = make_user("maria", "supervisor")
+        auth = {"Authorization": f"Bearer {boss}"}
+        sync(client, boss, [scan("receive", qty=10, to="A-01")])
+        self._order(client, auth)
+        [(owned,)] = _sql("SELECT id FROM reservation")
+        refused = client.delete(f"/api/v1/reservations/{owned}", headers=auth)
+        assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "reservation_owned_by_order"
+        mine = client.post("/api/v1/reservations", json={"item": "SKU-1", "qty": 2, "ref": "HOLD"}, headers=auth)
+        assert mine.status_code == 201 and stock(client, boss)["reserved"] == 7
+        assert client.delete(f"/api/v1/reservations/{mine.get_json()['id']}", headers=auth).status_code == 204
+        assert stock(client, boss)["reserved"] == 5
+
+    def test_full_order_from_intake_to_dispatch_through_sync_leaves_nothing_held(self, app, client, make_user):
+        small_warehouse()
+        boss = make_user("maria", "supervisor")
+        auth = {"Authorization": f"Bearer {boss}"}
+        sync(client, boss, [scan("receive", qty=10, to="A-01")])
+        self._order(client, auth, qty=4)
+        results = sync(client, boss, [
+            scan("pick", qty=4, from_="A-01", to="TOTE-1", ref="SO-1"),
+            scan("pack", qty=4, from_="TOTE-1", to="PACK-1", ref="SO-1"),
+            scan("dispatch", qty=4, from_="PACK-1", ref="SO-1"),
+        ]).get_json()["results"]
+        assert [r["status"] for r in results] == ["applied"] * 3 and all(not r["flags"] for r in results)
+        numbers = stock(client, boss)
+        assert (numbers["on_hand"], numbers["reserved"], numbers["committed"], numbers["available"]) == (6, 0, 0, 6)
+        order = client.get("/api/v1/orders/SO-1", headers=auth).get_json()
+        assert order["state"] == "dispatched"
+        assert [h["to"] for h in order["history"]][-3:] == ["picking", "packed", "dispatched"]
+        verify_clean(app)
+
+
+# --- property: any sequence of valid movements and reservations leaves projection == fold(ledger) ---------
+
+LOCATIONS = ["A-01", "A-02", "A-03", "TOTE-1"]
+step = st.one_of(
+    st.tuples(st.just("receive"), st.integers(1, 3), st.integers(1, 50), st.sampled_from(LOCATIONS), st.none()),
+    st.tuples(st.just("transfer"), st.integers(1, 3), st.integers(1, 50), st.sampled_from(LOCATIONS), st.sampled_from(LOCATIONS)),
+    st.tuples(st.just("dispatch"), st.integers(1, 3), st.integers(1, 20), st.sampled_from(LOCATIONS), st.none()),
+    st.tuples(st.just("reserve"), st.integers(1, 3), st.integers(1, 30), st.none(), st.none()),
+    st.tuples(st.just("release"), st.integers(1, 3), st.integers(0, 5), st.none(), st.none()),
+)
+
+
+def _fold_ledger_in_the_test() -> tuple[dict, dict]:
+    """Stock per (item, location, lot) and on hand per item, computed here from the movement rows."""
+    levels, on_hand = {}, {}
+    for kind, item_id, qty, src, dst, lot in _sql(
+            "SELECT kind, item_id, qty_base, from_location_id, to_location_id, lot FROM movement ORDER BY seq"):
+        sign_from = kind in ("transfer", "putaway", "pick", "pack", "dispatch", "adjust_out")
+        sign_to = kind in ("transfer", "putaway", "pick", "pack", "receive", "return", "adjust_in")
+        if sign_from:
+            levels[(item_id, src, lot)] = levels.get((item_id, src, lot), 0) - qty
+            on_hand[item_id] = on_hand.get(item_id, 0) - qty
+        if sign_to:
+            levels[(item_id, dst, lot)] = levels.get((item_id, dst, lot), 0) + qty
+            on_hand[item_id] = on_hand.get(item_id, 0) + qty
+    return levels, on_hand
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=12))
+def test_any_sequence_of_movements_and_reservations_leaves_the_projection_equal_to_the_ledger(app, client, make_user, steps):
+    if not _sql("SELECT id FROM location WHERE code = 'WH1'"):
+        small_warehouse()
+        make_user("maria", "supervisor")
+    token = _sql("SELECT id FROM person WHERE username = 'maria'")  # noqa: F841 (person exists)
+    from webapp.services.users import issue_token
+
+    with db.unit_of_work() as s:
+        boss = issue_token(s, "maria")
+    auth = {"Authorization": f"Bearer {boss}"}
+    for kind, item, qty, a, b in steps:
+        if kind == "reserve":
+            answer = client.post("/api/v1/reservations", json={"item": f"SKU-{item}", "qty": qty, "ref": "P"}, headers=auth)
+            assert answer.status_code in (201, 409)
+        elif kind == "release":
+            open_ids = [r for (r,) in _sql("SELECT id FROM reservation WHERE status = 'open' ORDER BY id")]
+            if open_ids:
+                assert client.delete(f"/api/v1/reservations/{open_ids[qty % len(open_ids)]}", headers=auth).status_code == 204
+        else:
+            if kind == "transfer" and a == b:
+                continue
+            fields = {"from_": a, "to": b} if kind == "transfer" else ({"to": a} if kind == "receive" else {"from_": a})
+            result = sync(client, boss, [scan(kind, item=f"SKU-{item}", qty=qty, **fields)]).get_json()["results"][0]
+            assert result["status"] == "applied", result
+    levels, on_hand = _fold_ledger_in_the_test()
+    stored_levels = {(i, l, lot): q for i, l, lot, q in _sql("SELECT item_id, location_id, lot, qty FROM stock_level")}
+    assert {k: v for k, v in stored_levels.items() if v} == {k: v for k, v in levels.items() if v}
+    stored_totals = {i: (oh, r) for i, oh, r in _sql("SELECT item_id, on_hand, reserved FROM stock_total")}
+    open_reserved = dict(_sql("SELECT item_id, SUM(qty) FROM reservation WHERE status = 'open' GROUP BY item_id"))
+    for item_id, (oh, reserved) in stored_totals.items():
+        assert oh == on_hand.get(item_id, 0)
+        assert reserved == int(open_reserved.get(item_id, 0))
+    before = _sql("SELECT item_id, warehouse_id, on_hand, reserved, committed, in_transit, chain_head FROM stock_total ORDER BY 1, 2")
+    assert app.test_cli_runner().invoke(args=["ledger", "rebuild"]).output.startswith("ledger rebuild: done (0 ")
+    after = _sql("SELECT item_id, warehouse_id, on_hand, reserved, committed, in_transit, chain_head FROM stock_total ORDER BY 1, 2")
+    assert before == after

@@ -1,0 +1,64 @@
+"""Ledger rules without a database: kinds, the five numbers, committed, lots, the canonical hash."""
+from datetime import datetime, timezone
+
+import pytest
+
+from webapp.domain.errors import Conflict
+from webapp.domain.ledger import (StockNumbers, canonical_encoding, choose_lot, location_deltas, movement_hash,
+                                  open_on_order, order_committed)
+from webapp.domain.orders import check_transition
+
+
+def test_available_is_on_hand_minus_reserved_minus_committed_and_ignores_in_transit():
+    assert StockNumbers(on_hand=200, reserved=45, committed=12, in_transit=80).available == 143
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("receive", [("to", 5)]), ("transfer", [("from", -5), ("to", 5)]), ("pick", [("from", -5), ("to", 5)]),
+    ("dispatch", [("from", -5)]), ("return", [("to", 5)]), ("count", []), ("short", []),
+])
+def test_each_kind_moves_stock_the_right_way(kind, expected):
+    assert [(d.side, d.delta) for d in location_deltas(kind, 5)] == expected
+
+
+def test_committed_is_picked_not_yet_dispatched_and_nothing_for_a_cancelled_order():
+    assert order_committed(picked=12, dispatched=0, order_state="picking") == 12
+    assert order_committed(picked=12, dispatched=12, order_state="dispatched") == 0
+    assert order_committed(picked=3, dispatched=5, order_state="packed") == 0
+    assert order_committed(picked=12, dispatched=0, order_state="cancelled") == 0
+
+
+def test_in_transit_is_what_an_open_purchase_order_still_expects():
+    assert open_on_order(ordered=80, received=30, po_status="open") == 50
+    assert open_on_order(ordered=80, received=90, po_status="open") == 0
+    assert open_on_order(ordered=80, received=0, po_status="closed") == 0
+
+
+def test_a_scan_without_a_lot_takes_the_earliest_expiring_lot_that_covers_it():
+    lots = [("L2", "2027-05-01", 10), ("L1", "2027-01-01", 2), ("L3", "", 50)]
+    assert choose_lot(lots, 2) == ("L1", "2027-01-01")
+    assert choose_lot(lots, 5) == ("L2", "2027-05-01")
+    assert choose_lot(lots, 40) == ("L3", "")
+    assert choose_lot(lots, 100) == ("L3", "")
+    assert choose_lot([("L1", "2027-01-01", 0)], 1) == ("", "")
+
+
+def test_the_hash_covers_every_field_and_times_are_encoded_in_utc():
+    at = datetime(2026, 11, 25, 10, 0, 0, 120000, tzinfo=timezone.utc)
+    fields = {"seq": 1, "id": "m1", "qty_base": 5, "occurred_at": at, "prev_hash": "0" * 64, "lot": "é"}
+    assert b'"occurred_at":"2026-11-25T10:00:00.120000Z"' in canonical_encoding(fields)
+    base = movement_hash(fields)
+    for name, changed in (("seq", 2), ("id", "m2"), ("qty_base", 6), ("occurred_at", at.replace(microsecond=0)),
+                          ("prev_hash", "1" * 64), ("lot", "e")):
+        assert movement_hash({**fields, name: changed}) != base, name
+    # NFC: the same text typed two ways hashes the same.
+    assert movement_hash({**fields, "lot": "e\u0301"}) == base
+
+
+def test_illegal_order_steps_are_refused():
+    check_transition("validated", "picking")
+    with pytest.raises(Conflict) as refused:
+        check_transition("received", "dispatched")
+    assert refused.value.code == "invalid_transition"
+    with pytest.raises(Conflict):
+        check_transition("cancelled", "validated")

@@ -1,0 +1,52 @@
+"""What a supervisor looks at: open exceptions (flags) and rejected movements, and resolving them."""
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.db.models import Item, Location
+from webapp.db.order_tables import ExceptionRecord, RejectedMovement
+from webapp.domain.clock import format_instant, utcnow
+from webapp.domain.errors import Conflict, NotFound
+
+
+def _page(session: Session, model, after: int, limit: int) -> tuple[list, str | None]:
+    rows = list(session.scalars(select(model).where(model.resolved_at.is_(None), model.id > after)
+                                .order_by(model.id).limit(limit)))
+    return rows, (str(rows[-1].id) if len(rows) == limit else None)
+
+
+def open_exceptions(session: Session, after: int, limit: int) -> dict:
+    rows, cursor = _page(session, ExceptionRecord, after, limit)
+    skus = dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_({r.item_id for r in rows} or {0}))).tuples().all())
+    codes = dict(session.execute(select(Location.id, Location.code).where(
+        Location.id.in_({r.location_id for r in rows} or {0}))).tuples().all())
+    return {"items": [{"id": r.id, "code": r.code, "movement_seq": r.movement_seq, "item": skus.get(r.item_id),
+                       "location": codes.get(r.location_id), "ref": r.ref or None, "detail": r.detail,
+                       "created_at": format_instant(r.created_at)} for r in rows], "next_cursor": cursor}
+
+
+def open_rejects(session: Session, after: int, limit: int) -> dict:
+    rows, cursor = _page(session, RejectedMovement, after, limit)
+    return {"items": [{"id": r.id, "device_id": r.device_id, "movement_id": r.movement_id, "code": r.code,
+                       "message": r.message, "payload": _payload(r.payload), "created_at": format_instant(r.created_at)}
+                      for r in rows], "next_cursor": cursor}
+
+
+def _payload(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def resolve(session: Session, model, record_id: int, note: str, user_id: int, resubmitted_id: str | None = None):
+    record = session.execute(select(model).where(model.id == record_id).with_for_update()).scalar_one_or_none()
+    if record is None:
+        raise NotFound("not_found", f"no such record {record_id}")
+    if record.resolved_at is not None:
+        raise Conflict("already_resolved", f"record {record_id} was resolved at {format_instant(record.resolved_at)}")
+    record.resolved_at, record.resolved_by_id, record.note = utcnow(), user_id, note
+    if resubmitted_id is not None:
+        record.resubmitted_movement_id = resubmitted_id
+    return record
