@@ -34,20 +34,22 @@ class LiveServer:
         env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "live-test-secret"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--threads", str(self.threads), "--timeout", "120", "--log-level", "warning", "webapp:create_app()"],
+             "--threads", str(self.threads), "--timeout", "120", "--graceful-timeout", "3", "--log-level", "warning",
+             "webapp:create_app()"],
             cwd=ROOT, env=env, start_new_session=True,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited at start")
             time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer /healthz in 30 s")
+        self.kill()
+        raise RuntimeError("gunicorn did not answer /healthz in 60 s")
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no cleanup, no graceful shutdown."""
