@@ -68,7 +68,7 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
     for side in NEEDS[kind]:
         if not texts[side]:
             raise Rejected("invalid_movement", f"a {kind} needs a '{side}' location")
-    if not texts["item"]:
+    if not texts["item"] and kind != "dispatch":  # a dispatch of a whole carton names only the carton
         raise Rejected("invalid_movement", "item is required")
     occurred = raw.get("occurred_at")
     try:

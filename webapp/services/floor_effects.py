@@ -12,6 +12,7 @@ from webapp.domain.clock import utcnow
 from webapp.domain.ledger import open_on_order, order_committed
 from webapp.domain.orders import OPEN_FOR_FLOOR
 from webapp.services.ledger import MovementInput, add_flag
+from webapp.services.picking import record_pick
 
 ORDER_COUNTER = {"pick": "qty_picked", "pack": "qty_packed", "dispatch": "qty_dispatched"}
 
@@ -63,6 +64,8 @@ def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None
         return
     before = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
     taken = _spread(lines, ORDER_COUNTER[m.kind], m.qty_base)
+    if m.kind == "pick":
+        record_pick(session, order, m.item_id, m.from_location.id, m.qty_base)
     reserved_delta = 0
     if m.kind == "pick":
         for line, take in zip(lines, taken):

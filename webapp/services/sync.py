@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement
 from webapp.db.models import Device, DeviceSignin, User
-from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement
+from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement, SalesOrder
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError, Forbidden
 from webapp.domain.floor_movement import FloorMovement, Rejected, parse_floor_movement, usable_id
@@ -26,6 +26,7 @@ from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
 from webapp.services.floor_effects import apply_floor_effects
 from webapp.services.ledger import MovementInput, lock_totals, post_movement
+from webapp.services.picking import record_short
 from webapp.services.users import SignedInUser, ensure_device, record_device_signin
 
 
@@ -35,7 +36,7 @@ class Prepared:
     raw: object
     movement_id: str | None
     floor: FloorMovement | None = None
-    movement: MovementInput | None = None
+    movements: list[MovementInput] | None = None  # one, or one per item and lot of a dispatched carton
     result: dict | None = None
 
 
@@ -48,13 +49,14 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     now = utcnow()
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
     prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s)
-    to_apply = sorted((p for p in prepared if p.movement is not None), key=lambda p: (p.floor.device_seq, p.index))
-    totals = lock_totals(session, [(p.movement.item_id, p.movement.warehouse_id) for p in to_apply])
+    to_apply = sorted((p for p in prepared if p.movements), key=lambda p: (p.floor.device_seq, p.index))
+    totals = lock_totals(session, [(m.item_id, m.warehouse_id) for p in to_apply for m in p.movements])
     effects = apply_floor_effects(session)
     for p in to_apply:
         if p.floor.device_seq < device.last_device_seq:
-            p.movement.flags.append("out_of_order")
-        p.result = _apply_one(session, p, totals[(p.movement.item_id, p.movement.warehouse_id)], effects)
+            for m in p.movements:
+                m.flags.append("out_of_order")
+        p.result = _apply_one(session, p, totals, effects)
         if p.result["status"] == "applied":
             device.last_device_seq = max(device.last_device_seq, p.floor.device_seq)
     device.last_seen_at = now
@@ -91,17 +93,18 @@ def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_
         first_by_id[p.movement_id] = p
         try:
             p.floor = parse_floor_movement(raw, movement_id=p.movement_id)
-            p.movement = _resolve(session, device_id, p.floor, raw, sender, people)
+            p.movements = _resolve(session, device_id, p.floor, raw, sender, people)
         except DomainError as err:
             p.result = _rejected(p.movement_id, err)
-            p.movement = None
+            p.movements = None
             continue
         if batch_skewed or (p.floor.occurred_at - now).total_seconds() > skew_limit_s:
-            p.movement.flags.append("clock_skew")
+            for m in p.movements:
+                m.flags.append("clock_skew")
     return prepared
 
 
-def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, people) -> MovementInput:
+def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, people) -> list[MovementInput]:
     scanner_id = sender.id
     scanner_roles = sender.role_set
     if floor.scanned_by and floor.scanned_by != sender.username:
@@ -115,6 +118,8 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
         scanner_id, scanner_roles = scanner.id, scanner.role_set
     if not may_record(scanner_roles, floor.kind):
         raise Rejected("forbidden_kind", f"{floor.kind} is not a kind this person's roles may record")
+    if floor.item is None:
+        return _carton_dispatch(session, device_id, floor, raw, scanner_id, sender)
     lot, expiry, scanned = floor.lot, floor.expiry, find_item(session, floor.item)
     if scanned is None:
         gs1 = _gs1(floor.item)
@@ -147,13 +152,41 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
     warehouses = {loc.warehouse_id for loc in locations.values()}
     if len(warehouses) > 1:
         raise Rejected("cross_warehouse", "a transfer stays inside one warehouse")
-    return MovementInput(
+    return [MovementInput(
         id=floor.id, kind=floor.kind, item_id=scanned.item.id, warehouse_id=warehouses.pop(), qty_base=qty_base,
         qty_scanned=floor.qty, uom=uom, from_location=locations.get("from"), to_location=locations.get("to"),
         ref=floor.ref, lot=lot[:64], expiry=expiry, reason=floor.reason, scanned_by_id=scanner_id, sent_by_id=sender.id,
         device_id=device_id, device_seq=floor.device_seq, occurred_at=floor.occurred_at,
         content_hash=content_digest(raw),
-    )
+    )]
+
+
+def _carton_dispatch(session, device_id, floor: FloorMovement, raw: dict, scanner_id: int, sender) -> list[MovementInput]:
+    """A dispatch scan of a carton's SSCC issues everything in it: one ledger row per item and lot.
+
+    The first row carries the device's id (so a retry is a duplicate); the others derive theirs from it.
+    """
+    from webapp.db.floor_tables import Carton
+    from webapp.services.packing import carton_stock
+
+    code = floor.from_code
+    if code.startswith("00") and len(code) == 20:  # a scanned GS1-128 SSCC label: (00) + 18 digits
+        code = code[2:]
+    carton = session.get(Carton, code)
+    if carton is None:
+        raise Rejected("unknown_location", f"no carton {floor.from_code}", field="from")
+    location = find_location(session, carton.sscc)
+    contents = carton_stock(session, carton.sscc)
+    if not contents:
+        raise Rejected("invalid_movement", f"carton {carton.sscc} is empty: nothing to dispatch")
+    ref = floor.ref or session.get(SalesOrder, carton.order_id).number
+    digest = content_digest(raw)
+    return [MovementInput(
+        id=floor.id if n == 0 else f"{floor.id[:56]}#{n + 1}", kind="dispatch", item_id=item_id,
+        warehouse_id=location.warehouse_id, qty_base=qty, qty_scanned=qty, uom="EA", from_location=location, ref=ref,
+        lot=lot, expiry=expiry, reason=f"carton {carton.sscc}", scanned_by_id=scanner_id, sent_by_id=sender.id,
+        device_id=device_id, device_seq=floor.device_seq, occurred_at=floor.occurred_at, content_hash=digest,
+    ) for n, (item_id, lot, expiry, qty) in enumerate(contents)]
 
 
 def _gs1(code: str) -> dict | None:
@@ -167,27 +200,44 @@ def _gs1(code: str) -> dict | None:
         return None
 
 
-def _apply_one(session: Session, p: Prepared, total, effects) -> dict:
+def _apply_one(session: Session, p: Prepared, totals: dict, effects) -> dict:
+    first = p.movements[0]
     existing = _existing(session, p.movement_id)
     if existing is not None:
-        return _duplicate_or_conflict(existing, p.movement)
+        return _duplicate_or_conflict(existing, first)
+    touched = [totals[(m.item_id, m.warehouse_id)] for m in p.movements]
     try:
         with session.begin_nested():
-            movement = post_movement(session, p.movement, total, before_append=effects)
-            if p.movement.kind == "short":
-                _short_pick(session, p.movement)
+            posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects)
+                      for m in p.movements]
+            if first.kind == "short":
+                _short_pick(session, first)
+            if p.floor.item is None:
+                _mark_carton_dispatched(session, first.from_location.code)
     except IntegrityError:
         # Another request inserted this id after we looked: the unique constraint decided.
-        session.refresh(total)
+        for total in touched:
+            session.refresh(total)
         existing = _existing(session, p.movement_id)
         if existing is None:
             raise
-        return _duplicate_or_conflict(existing, p.movement)
+        return _duplicate_or_conflict(existing, first)
     except DomainError as err:
-        session.refresh(total)
+        for total in touched:
+            session.refresh(total)
         return _rejected(p.movement_id, err)
-    return {"id": p.movement_id, "status": "applied", "seq": movement.seq,
-            "flags": [f for f in movement.flags.split(",") if f]}
+    flags = []
+    for movement in posted:
+        flags += [f for f in movement.flags.split(",") if f and f not in flags]
+    return {"id": p.movement_id, "status": "applied", "seq": posted[0].seq, "flags": flags}
+
+
+def _mark_carton_dispatched(session: Session, sscc: str) -> None:
+    from webapp.db.floor_tables import Carton
+
+    carton = session.get(Carton, sscc)
+    if carton is not None:
+        carton.status = "dispatched"
 
 
 def _existing(session: Session, movement_id: str) -> Movement | None:
@@ -204,9 +254,10 @@ def _duplicate_or_conflict(existing: Movement, attempt: MovementInput) -> dict:
 
 
 def _short_pick(session: Session, m: MovementInput) -> None:
-    """A picker found less than expected: an exception for the supervisor and a count of that bin."""
+    """A picker found less than expected: re-allocate or backorder, an exception, and a count of that bin."""
+    outcome = record_short(session, m.ref, m.item_id, m.from_location, m.qty_base) if m.ref else "no order"
     session.add(ExceptionRecord(code="short_pick", item_id=m.item_id, location_id=m.from_location.id, ref=m.ref,
-                                detail=f"{m.qty_base} missing at {m.from_location.code}"))
+                                detail=f"{m.qty_base} missing at {m.from_location.code}: {outcome}"))
     session.add(CountTask(location_id=m.from_location.id, item_id=m.item_id, reason=f"short pick for {m.ref or '-'}"))
 
 

@@ -4,9 +4,9 @@ from flask_login import current_user
 
 from webapp.domain.clock import parse_instant
 from webapp.domain.orders import STATES
-from webapp.domain.roles import ORDER_MANAGERS, PICKER, RECEIVER
+from webapp.domain.roles import ORDER_MANAGERS, PICKER
 from webapp.extensions import db
-from webapp.services import orders
+from webapp.services import orders, picking
 from webapp.services.purchasing import PoIntake, create_purchase_order
 from webapp.web.api import api
 from webapp.web.api.body import field, json_body, positive_int
@@ -137,9 +137,32 @@ def transition_order(number: str):
     target = field(body, "to", str, max_len=16)
     reason = field(body, "reason", str, required=False, default="", max_len=2000)
     with db.unit_of_work() as s:
-        order = orders.transition(s, number, target, reason, current_user.id)
+        if target == "picking":
+            picking.release_orders(s, [number], current_user.id, reason or "released to the floor")
+            order = orders.get_order(s, number)
+        else:
+            order = orders.transition(s, number, target, reason, current_user.id)
         result = orders.order_json(s, order)
     return jsonify(result)
+
+
+PICK_TASK_SCHEMA = {"type": "object", "required": ["orders"],
+                    "properties": {"orders": {"type": "array", "minItems": 1, "maxItems": 20,
+                                              "items": {"type": "string", "minLength": 1, "maxLength": 64}}}}
+
+
+@api_endpoint(api, "/pick-tasks", "POST", roles=ORDER_MANAGERS,
+              summary="Release validated orders to the floor as one walk (batch picking: each order into its own tote)",
+              request_schema=PICK_TASK_SCHEMA, responses={"201": "the pick task with its steps in walk order"})
+def create_pick_task():
+    body = json_body()
+    numbers = field(body, "orders", list)
+    if not numbers or len(numbers) > 20 or not all(isinstance(n, str) and 0 < len(n) <= 64 for n in numbers):
+        raise ApiError(400, "invalid_field", "orders is a list of 1 to 20 order numbers", field="orders")
+    with db.unit_of_work() as s:
+        task = picking.release_orders(s, numbers, current_user.id)
+        result = picking.task_json(s, task)
+    return jsonify(result), 201
 
 
 @api_endpoint(api, "/purchase-orders", "POST", roles=ORDER_MANAGERS,

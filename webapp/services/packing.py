@@ -1,0 +1,99 @@
+"""Packing: cartons (each a location whose code is its SSCC), their contents, labels and packing slips."""
+import json
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.db.floor_tables import Carton
+from webapp.db.ledger_tables import Movement, StockLevel
+from webapp.db.models import Item, Location
+from webapp.db.order_tables import OrderLine, SalesOrder
+from webapp.documents.packing_slip import PackingSlip, SlipAddress, SlipCarton, SlipLine
+from webapp.domain.clock import utcnow
+from webapp.domain.errors import Conflict, DomainError, NotFound
+from webapp.domain.sscc import make_sscc
+from webapp.services.catalogue import find_location
+
+
+def open_carton(session: Session, order_number: str, station_code: str, company_prefix: str) -> Carton:
+    order = session.scalar(select(SalesOrder).where(SalesOrder.number == order_number))
+    if order is None:
+        raise NotFound("unknown_order", f"no order {order_number}")
+    if order.state not in ("picking", "packed"):
+        raise Conflict("order_not_open", f"order {order_number} is {order.state}: pack it while it is picking")
+    station = find_location(session, station_code)
+    if station is None or station.kind != "pack":
+        raise NotFound("unknown_location", f"no pack station {station_code}")
+    # The carton location's id is its SSCC serial reference: unique without a counter of our own.
+    location = Location(code=f"pending-{uuid.uuid4()}", kind="carton", parent_id=station.id,
+                        warehouse_id=station.warehouse_id, name=f"carton for {order_number}")
+    session.add(location)
+    session.flush()
+    location.code = make_sscc(company_prefix, location.id)
+    carton = Carton(sscc=location.code, order_id=order.id, location_id=location.id)
+    session.add(carton)
+    session.flush()
+    return carton
+
+
+def close_carton(session: Session, sscc: str, weight_g: int | None) -> Carton:
+    carton = session.execute(select(Carton).where(Carton.sscc == sscc).with_for_update()).scalar_one_or_none()
+    if carton is None:
+        raise NotFound("unknown_carton", f"no carton {sscc}")
+    if carton.status != "open":
+        raise Conflict("carton_closed", f"carton {sscc} is {carton.status}")
+    if not carton_contents(session, carton):
+        raise DomainError("carton_empty", "pack something into the carton before closing it")
+    carton.status, carton.weight_g, carton.closed_at = "closed", weight_g, utcnow()
+    return carton
+
+
+def carton_contents(session: Session, carton: Carton) -> list[tuple[str, str, str, int]]:
+    """(sku, name, lot, qty) packed into the carton: from its pack movements, so it survives dispatch."""
+    return [tuple(r) for r in session.execute(
+        select(Item.sku, Item.name, Movement.lot, func.sum(Movement.qty_base)).join(Item, Item.id == Movement.item_id)
+        .where(Movement.to_location_id == carton.location_id, Movement.kind == "pack")
+        .group_by(Item.sku, Item.name, Movement.lot).order_by(Item.sku, Movement.lot))]
+
+
+def carton_stock(session: Session, carton_code: str) -> list[tuple[int, str, str, int]]:
+    """(item_id, lot, expiry, qty) in a carton location, for a whole-carton dispatch."""
+    location = find_location(session, carton_code)
+    if location is None:
+        return []
+    return [tuple(r) for r in session.execute(
+        select(StockLevel.item_id, StockLevel.lot, StockLevel.expiry, StockLevel.qty)
+        .where(StockLevel.location_id == location.id, StockLevel.qty > 0).order_by(StockLevel.item_id, StockLevel.lot))]
+
+
+def _address(value: dict | str | None, fallback: str) -> SlipAddress:
+    if not isinstance(value, dict):
+        return SlipAddress(name=str(value or fallback))
+    lines = value.get("lines") or [value.get(k) for k in ("street", "line1", "line2", "city", "postcode", "country")]
+    return SlipAddress(name=str(value.get("name") or fallback), lines=[str(l) for l in lines if l][:8])
+
+
+def packing_slip(session: Session, order_number: str, warehouse_address: dict | None = None) -> PackingSlip:
+    order = session.scalar(select(SalesOrder).where(SalesOrder.number == order_number))
+    if order is None:
+        raise NotFound("unknown_order", f"no order {order_number}")
+    warehouse = session.get(Location, order.warehouse_id)
+    packed = session.execute(
+        select(Item.sku, Item.name, Movement.lot, func.sum(Movement.qty_base))
+        .join(Item, Item.id == Movement.item_id)
+        .where(Movement.ref == order.number, Movement.kind == "pack")
+        .group_by(Item.sku, Item.name, Movement.lot).order_by(Item.sku, Movement.lot)).all()
+    if packed:
+        lines = [SlipLine(sku, name, int(qty), lot or None) for sku, name, lot, qty in packed]
+    else:  # nothing packed yet: the slip lists what was ordered
+        lines = [SlipLine(sku, name, qty) for sku, name, qty in session.execute(
+            select(Item.sku, Item.name, OrderLine.qty).join(Item, Item.id == OrderLine.item_id)
+            .where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))]
+    cartons = [SlipCarton(c.sscc, c.weight_g / 1000 if c.weight_g else None,
+                          [SlipLine(sku, name, qty, lot or None) for sku, name, lot, qty in carton_contents(session, c)])
+               for c in session.scalars(select(Carton).where(Carton.order_id == order.id).order_by(Carton.created_at))]
+    return PackingSlip(order_number=order.number,
+                       warehouse=_address(warehouse_address, warehouse.name or warehouse.code),
+                       ship_to=_address(json.loads(order.ship_to or "{}"), "(no ship-to given)"),
+                       lines=lines, cartons=cartons, packed_at=utcnow())

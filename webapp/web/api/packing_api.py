@@ -1,0 +1,89 @@
+"""Pack stations: cartons with SSCCs, carton labels and packing slips (PDF)."""
+import os
+
+from flask import Response, current_app, jsonify
+from flask_login import current_user  # noqa: F401
+
+from webapp.documents.packing_slip import SlipAddress, SlipCarton, SlipLine, render_carton_label, render_packing_slip
+from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
+from webapp.extensions import db
+from webapp.services import packing
+from webapp.web.api import api
+from webapp.web.api.body import field, json_body, positive_int
+from webapp.web.api.registry import api_endpoint
+from webapp.web.pages import pages
+
+PACKERS = (PICKER, SUPERVISOR, ADMIN)
+CARTON_SCHEMA = {"type": "object", "required": ["order", "station"],
+                 "properties": {"order": {"type": "string", "minLength": 1, "maxLength": 64},
+                                "station": {"type": "string", "minLength": 1, "maxLength": 64}}}
+CLOSE_SCHEMA = {"type": "object", "properties": {"weight_g": {"type": "integer", "minimum": 1, "maximum": 2000000}}}
+
+
+def company_prefix() -> str:
+    return os.environ.get("DOCKHAND_GS1_COMPANY_PREFIX", "5012345")
+
+
+def _carton_json(session, carton) -> dict:
+    return {"sscc": carton.sscc, "status": carton.status, "weight_g": carton.weight_g,
+            "label_url": f"/cartons/{carton.sscc}/label.pdf",
+            "contents": [{"item": sku, "name": name, "lot": lot or None, "qty": qty}
+                         for sku, name, lot, qty in packing.carton_contents(session, carton)]}
+
+
+@api_endpoint(api, "/cartons", "POST", roles=PACKERS, summary="Open a carton for an order at a pack station; it gets an SSCC",
+              request_schema=CARTON_SCHEMA, responses={"201": "the carton and its SSCC"})
+def open_carton():
+    body = json_body()
+    with db.unit_of_work() as s:
+        carton = packing.open_carton(s, field(body, "order", str, max_len=64), field(body, "station", str, max_len=64),
+                                     company_prefix())
+        result = _carton_json(s, carton)
+    return jsonify(result), 201
+
+
+@api_endpoint(api, "/cartons/<sscc>/close", "POST", roles=PACKERS, summary="Close a carton (weight optional)",
+              request_schema=CLOSE_SCHEMA, responses={"200": "closed", "409": "carton_closed"})
+def close_carton(sscc: str):
+    body = json_body()
+    weight = positive_int(body, "weight_g", required=False, maximum=2_000_000)
+    with db.unit_of_work() as s:
+        carton = packing.close_carton(s, sscc, weight)
+        result = _carton_json(s, carton)
+    return jsonify(result)
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@api_endpoint(pages, "/orders/<number>/packing-slip.pdf", "GET", roles=PACKERS,
+              summary="Packing slip PDF: order number as Code 128, lines with lots, cartons with SSCC barcodes",
+              responses={"200": "application/pdf"})
+def packing_slip_pdf(number: str):
+    with db.unit_of_work() as s:
+        slip = packing.packing_slip(s, number, current_app.config.get("WAREHOUSE_ADDRESS"))
+    return _pdf(render_packing_slip(slip), f"packing-slip-{number}.pdf")
+
+
+@api_endpoint(pages, "/cartons/<sscc>/label.pdf", "GET", roles=PACKERS, summary="Carton label PDF with its SSCC (GS1-128)",
+              responses={"200": "application/pdf"})
+def carton_label_pdf(sscc: str):
+    from sqlalchemy import select
+
+    from webapp.db.floor_tables import Carton
+    from webapp.db.order_tables import SalesOrder
+    from webapp.web.errors import ApiError
+
+    with db.unit_of_work() as s:
+        carton = s.get(Carton, sscc)
+        if carton is None:
+            raise ApiError(404, "unknown_carton", f"no carton {sscc}")
+        order = s.get(SalesOrder, carton.order_id)
+        slip = packing.packing_slip(s, order.number)
+        contents = [SlipLine(sku, name, qty, lot or None) for sku, name, lot, qty in packing.carton_contents(s, carton)]
+        label = SlipCarton(carton.sscc, carton.weight_g / 1000 if carton.weight_g else None, contents)
+    return _pdf(render_carton_label(label, slip.order_number, slip.ship_to), f"carton-{sscc}.pdf")
