@@ -156,5 +156,14 @@ def task_json(session: Session, task: PickTask) -> dict:
               "qty": r.PickStep.qty, "picked": r.PickStep.qty_picked, "status": r.PickStep.status,
               "tote": tote_codes.get(r.PickStep.tote_location_id)} for r in rows]
     orders_in_task = sorted({s["order"] for s in steps})
+    # `lines` (per order line, with its bins) is the summary older devices read; `steps` is the walk.
+    lines: dict = {}
+    for r, step in zip(rows, steps):
+        line = lines.setdefault((step["order"], step["line"]), {
+            "order": step["order"], "line": step["line"], "item": step["item"], "name": step["name"],
+            "qty": r.OrderLine.qty, "picked": r.OrderLine.qty_picked, "bins": []})
+        if step["status"] == "open":
+            line["bins"].append({"location": step["location"], "walk_key": r.PickStep.walk_key, "lot": step["lot"],
+                                 "expiry": step["expiry"], "qty": step["qty"] - step["picked"], "tote": step["tote"]})
     return {"kind": "pick", "task": task.id, "orders": orders_in_task, "order": orders_in_task[0] if orders_in_task else None,
-            "steps": steps}
+            "state": "picking", "steps": steps, "lines": list(lines.values())}
