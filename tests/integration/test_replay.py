@@ -120,3 +120,44 @@ def test_a_blocked_device_is_refused_and_nothing_applies(app, client, make_user)
     refused = sync(client, token, [scan("receive", qty=1, to="A-01")], device_id="lost-phone")
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "device_blocked"
     assert stock(client, token)["on_hand"] == 1
+
+
+def test_a_mistake_is_corrected_by_an_adjustment_that_points_at_it(app, client, make_user):
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    [wrong] = sync(client, boss, [scan("receive", qty=12, to="A-01")]).get_json()["results"]
+    fix = client.post("/api/v1/adjustments", json={"item": "SKU-1", "location": "A-01", "qty": -2,
+                                                   "reason": "receipt keyed 12, pallet had 10", "corrects_seq": wrong["seq"]},
+                      headers={"Authorization": f"Bearer {boss}"})
+    assert fix.status_code == 201, fix.get_json()
+    assert fix.get_json()["balance_after"] == 10
+    assert _sql("SELECT kind, qty_base, corrects_seq FROM movement ORDER BY seq") == [
+        ("receive", 12, None), ("adjust_out", 2, wrong["seq"])]
+    assert stock(client, boss)["on_hand"] == 10
+    verify_clean(app)
+
+
+def test_an_admin_blocks_a_lost_device_through_the_api(app, client, make_user):
+    small_warehouse()
+    admin = make_user("root", "admin")
+    sync(client, admin, [scan("receive", qty=1, to="A-01")], device_id="h-lost")
+    blocked = client.patch("/api/v1/devices/h-lost", json={"status": "blocked", "name": "Asha's phone"},
+                           headers={"Authorization": f"Bearer {admin}"})
+    assert blocked.get_json()["status"] == "blocked"
+    refused = sync(client, admin, [scan("receive", qty=1, to="A-01")], device_id="h-lost")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "device_blocked"
+
+
+def test_a_supervisor_resubmits_a_corrected_reject(app, client, make_user):
+    small_warehouse()
+    ravi = make_user("ravi", "receiver")
+    boss = make_user("maria", "supervisor")
+    bad = scan("receive", item="NO-SUCH-ITEM", qty=3, to="A-01")
+    assert sync(client, ravi, [bad]).get_json()["results"][0]["error"]["code"] == "unknown_item"
+    [reject] = client.get("/api/v1/rejects", headers={"Authorization": f"Bearer {boss}"}).get_json()["items"]
+    fixed = {**reject["payload"], "item": "SKU-1"}
+    answer = client.post(f"/api/v1/rejects/{reject['id']}/resubmit", json={"movement": fixed},
+                         headers={"Authorization": f"Bearer {boss}"})
+    assert answer.get_json()["status"] == "applied"
+    assert client.get("/api/v1/rejects", headers={"Authorization": f"Bearer {boss}"}).get_json()["items"] == []
+    assert stock(client, boss)["on_hand"] == 3
