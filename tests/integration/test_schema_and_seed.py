@@ -43,7 +43,8 @@ def test_demo_seed_builds_a_realistic_warehouse_and_is_idempotent(app):
     assert {"picker", "receiver", "counter", "supervisor", "admin", "integration"} <= people
     second = runner.invoke(args=["demo", "seed"])
     assert second.exit_code == 0
-    assert "added 0 people, 0 locations, 0 items" in second.output
+    assert "added 0 people, 0 locations, 0 items, 0 opening receipts" in second.output
+    assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
     with db.unit_of_work() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == items
 

@@ -54,10 +54,13 @@ def seed_demo(session: Session) -> str:
     created["locations"] = _seed_locations(session)
     _seed_suppliers(session)
     created["items"] = _seed_items(session)
+    created["receipts"] = _seed_stock(session)
+    _seed_orders(session)
     bins = session.scalar(select(func.count()).select_from(Location).where(Location.kind == "bin"))
     items = session.scalar(select(func.count()).select_from(Item))
     return (f"demo warehouse {WAREHOUSE}: {bins} bins, {items} items "
-            f"(added {created['people']} people, {created['locations']} locations, {created['items']} items)")
+            f"(added {created['people']} people, {created['locations']} locations, {created['items']} items, "
+            f"{created['receipts']} opening receipts)")
 
 
 def _seed_people(session: Session) -> int:
@@ -150,3 +153,57 @@ def _seed_items(session: Session) -> int:
             create_item(session, spec)
             added += 1
     return added
+
+
+def _seed_stock(session: Session) -> int:
+    """Opening stock, received through the ledger like any scan: one receipt per item into a bin of its zone."""
+    from datetime import date, timedelta
+
+    from webapp.db.ledger_tables import Movement
+    from webapp.db.models import ItemUom
+    from webapp.domain.clock import utcnow
+    from webapp.domain.ledger import content_digest
+    from webapp.services.floor_effects import apply_floor_effects
+    from webapp.services.ledger import MovementInput, post_movement
+
+    done = set(session.scalars(select(Movement.id).where(Movement.id.like("demo-receipt-%"))))
+    admin_id = session.scalar(select(User.id).where(User.username == "admin"))
+    bins = {t: list(session.scalars(select(Location).where(Location.kind == "bin", Location.temperature == t)
+                                    .order_by(Location.walk_key))) for t in ("ambient", "chilled", "frozen")}
+    added = 0
+    for n, item in enumerate(session.scalars(select(Item).order_by(Item.id)).all()):
+        movement_id = f"demo-receipt-{item.sku}"
+        if movement_id in done:
+            continue
+        zone_bins = bins[item.temperature]
+        location = zone_bins[(n * 7) % len(zone_bins)]
+        case = session.scalar(select(ItemUom.factor).where(ItemUom.item_id == item.id, ItemUom.code == "CS")) or 1
+        qty = case * (2 + n % 9)
+        lot = f"L{2611 + n % 5}-{n:03d}" if item.lot_tracked else ""
+        expiry = (date(2026, 12, 20) + timedelta(days=(n * 13) % 200)).isoformat() if item.lot_tracked else ""
+        post_movement(session, MovementInput(
+            id=movement_id, kind="receive", item_id=item.id, warehouse_id=location.warehouse_id, qty_base=qty,
+            qty_scanned=qty // case, uom="CS" if case > 1 else "EA", to_location=location, lot=lot, expiry=expiry,
+            reason="opening stock", scanned_by_id=admin_id, sent_by_id=admin_id, device_id="demo-seed",
+            occurred_at=utcnow(), content_hash=content_digest({"demo": item.sku})), before_append=apply_floor_effects(session))
+        added += 1
+    return added
+
+
+def _seed_orders(session: Session) -> None:
+    """A purchase order on its way and a handful of customer orders waiting to be picked."""
+    from webapp.db.order_tables import PurchaseOrder, SalesOrder
+    from webapp.services.orders import LineIntake, OrderIntake, intake_order
+    from webapp.services.purchasing import PoIntake, create_purchase_order
+
+    if session.scalar(select(PurchaseOrder.id).where(PurchaseOrder.number == "PO-5001")) is None:
+        create_purchase_order(session, PoIntake("PO-5001", "SUP-NORTH", [("DH-10001", 120), ("DH-10002", 60)]))
+    customers = [("Ann Baker", "12 Mill Lane, York YO1 7HH"), ("Bo Chen", "3 Quay St, Hull HU1 1AA"),
+                 ("Cara Diaz", "88 High St, Leeds LS1 4AP")]
+    for n in range(1, 6):
+        number = f"SO-{10040 + n}"
+        if session.scalar(select(SalesOrder.id).where(SalesOrder.number == number)) is not None:
+            continue
+        name, address = customers[n % len(customers)]
+        lines = [LineIntake(f"DH-{10000 + (n * 17 + k * 31) % 300 + 1}", 1 + (n + k) % 4) for k in range(1 + n % 3)]
+        intake_order(session, OrderIntake(number, lines, ship_to={"name": name, "lines": address.split(", ")}), None)
