@@ -134,3 +134,18 @@ def tasks():
     with db.unit_of_work() as s:
         result = open_tasks(s, current_user.role_set)
     return jsonify({"tasks": result})
+
+
+@api_endpoint(api, "/decode", "POST", roles=("receiver", "picker", "counter", "supervisor", "admin"),
+              summary="Decode every barcode in a label photo (PNG/JPEG body or multipart field 'photo', at most 8 MiB)",
+              responses={"200": "codes found, with GS1 fields where the code is a GS1 element string",
+                         "413": "photo over 8 MiB"},
+              **{"x-limits": {"max_body_bytes": 8 * 1024 * 1024}})
+def decode_photo_endpoint():
+    from webapp.services.photo_decode import decode_photo
+
+    upload = request.files.get("photo")
+    data = upload.read() if upload is not None else request.get_data()
+    if not data:
+        raise ApiError(400, "missing_field", "send the photo as the body or as multipart field 'photo'", field="photo")
+    return jsonify({"codes": decode_photo(data)})
