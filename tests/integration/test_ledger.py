@@ -1,5 +1,4 @@
 """The ledger's promises: tamper evidence, atomic transfers, projection = fold of the ledger, orders by delta."""
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, text

@@ -22,7 +22,6 @@ def test_migrations_create_every_table_and_downgrade_cleanly(database_url):
 def test_demo_seed_builds_a_realistic_warehouse_and_is_idempotent(app):
     from webapp.db.models import Item, ItemBarcode, Location, User
     from webapp.extensions import db
-    from webapp.services.demo import seed_demo
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "seed"])

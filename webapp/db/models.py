@@ -4,7 +4,7 @@ Times are stored as naive UTC datetimes; the web layer renders them with a `Z`.
 """
 from datetime import datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 

@@ -14,7 +14,7 @@ from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.models import Item, Location, User
 from webapp.db.order_tables import ExceptionRecord, OrderEvent, OrderLine, SalesOrder
 from webapp.domain.clock import format_instant, utcnow
-from webapp.domain.errors import Conflict, DomainError, NotFound
+from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.ledger import content_digest, order_committed
 from webapp.domain.orders import RESERVING_STATES, check_transition
 from webapp.services import reservations

@@ -2,9 +2,9 @@
 import os
 
 from flask import Response, current_app, jsonify
-from flask_login import current_user  # noqa: F401
 
-from webapp.documents.packing_slip import SlipAddress, SlipCarton, SlipLine, render_carton_label, render_packing_slip
+
+from webapp.documents.packing_slip import SlipCarton, SlipLine, render_carton_label, render_packing_slip
 from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
 from webapp.extensions import db
 from webapp.services import packing
@@ -72,7 +72,6 @@ def packing_slip_pdf(number: str):
 @api_endpoint(pages, "/cartons/<sscc>/label.pdf", "GET", roles=PACKERS, summary="Carton label PDF with its SSCC (GS1-128)",
               responses={"200": "application/pdf"})
 def carton_label_pdf(sscc: str):
-    from sqlalchemy import select
 
     from webapp.db.floor_tables import Carton
     from webapp.db.order_tables import SalesOrder

@@ -1,7 +1,6 @@
 """Stock reads and reservations."""
 from flask import jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from webapp.db.models import Item, Location
 from webapp.domain.roles import ORDER_MANAGERS, STOCK_READERS
