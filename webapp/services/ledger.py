@@ -78,7 +78,7 @@ def _add_to_level(session: Session, item_id: int, location: Location, lot: str, 
 
 
 def post_movement(session: Session, m: MovementInput, total: StockTotal | None = None,
-                  before_append=None) -> Movement:
+                  before_append=None, seq: int | None = None) -> Movement:
     """Append one movement and update the projection. `total` must be locked already (or is locked here).
 
     `before_append(movement_input, total)` may add flags and change committed/reserved (order effects)
@@ -104,7 +104,7 @@ def post_movement(session: Session, m: MovementInput, total: StockTotal | None =
 
     now = utcnow()
     fields = {
-        "seq": next_movement_seq(session),
+        "seq": seq if seq is not None else next_movement_seq(session),
         "id": m.id,
         "kind": m.kind,
         "effect": EFFECTS[m.kind],

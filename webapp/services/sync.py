@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement
 from webapp.db.models import Device, DeviceSignin, User
+from webapp.db.upsert import allocate_movement_seqs
 from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement, SalesOrder
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError, Forbidden
@@ -51,14 +52,20 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s)
     to_apply = sorted((p for p in prepared if p.movements), key=lambda p: (p.floor.device_seq, p.index))
     totals = lock_totals(session, [(m.item_id, m.warehouse_id) for p in to_apply for m in p.movements])
+    # Looked up after the locks: a racing batch with the same ids has committed by now, or will fail on the unique id.
+    known = {m.id: m for m in session.scalars(select(Movement).where(Movement.id.in_([p.movement_id for p in to_apply])))} \
+        if to_apply else {}
+    seqs = iter(allocate_movement_seqs(session, sum(len(p.movements) for p in to_apply if p.movement_id not in known)))
     effects = apply_floor_effects(session)
+    last_seq = device.last_device_seq  # written once at the end: no device UPDATE per movement
     for p in to_apply:
-        if p.floor.device_seq < device.last_device_seq:
+        if p.floor.device_seq < last_seq:
             for m in p.movements:
                 m.flags.append("out_of_order")
-        p.result = _apply_one(session, p, totals, effects)
+        p.result = _apply_one(session, p, totals, effects, known.get(p.movement_id), seqs)
         if p.result["status"] == "applied":
-            device.last_device_seq = max(device.last_device_seq, p.floor.device_seq)
+            last_seq = max(last_seq, p.floor.device_seq)
+    device.last_device_seq = last_seq
     device.last_seen_at = now
     for p in prepared:
         if p.result["status"] == "rejected":
@@ -80,7 +87,7 @@ def _rejected(movement_id: str | None, err: DomainError) -> dict:
 
 def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s) -> list[Prepared]:
     prepared, first_by_id = [], {}
-    people: dict[str, User | None] = {}
+    lookups = _BatchLookups(session)
     for index, raw in enumerate(raw_movements):
         p = Prepared(index=index, raw=raw, movement_id=usable_id(raw))
         prepared.append(p)
@@ -93,7 +100,7 @@ def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_
         first_by_id[p.movement_id] = p
         try:
             p.floor = parse_floor_movement(raw, movement_id=p.movement_id)
-            p.movements = _resolve(session, device_id, p.floor, raw, sender, people)
+            p.movements = _resolve(session, device_id, p.floor, raw, sender, lookups)
         except DomainError as err:
             p.result = _rejected(p.movement_id, err)
             p.movements = None
@@ -104,13 +111,11 @@ def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_
     return prepared
 
 
-def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, people) -> list[MovementInput]:
+def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, lookups) -> list[MovementInput]:
     scanner_id = sender.id
     scanner_roles = sender.role_set
     if floor.scanned_by and floor.scanned_by != sender.username:
-        if floor.scanned_by not in people:
-            people[floor.scanned_by] = session.scalar(select(User).where(User.username == floor.scanned_by))
-        scanner = people[floor.scanned_by]
+        scanner = lookups.person(floor.scanned_by)
         signed_in_here = scanner is not None and session.scalar(select(DeviceSignin.id).where(
             DeviceSignin.device_id == device_id, DeviceSignin.user_id == scanner.id))
         if not signed_in_here:
@@ -120,11 +125,11 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
         raise Rejected("forbidden_kind", f"{floor.kind} is not a kind this person's roles may record")
     if floor.item is None:
         return _carton_dispatch(session, device_id, floor, raw, scanner_id, sender)
-    lot, expiry, scanned = floor.lot, floor.expiry, find_item(session, floor.item)
+    lot, expiry, scanned = floor.lot, floor.expiry, lookups.item(floor.item)
     if scanned is None:
         gs1 = _gs1(floor.item)
         if gs1 and gs1.get("gtin"):
-            scanned = find_item(session, gs1["gtin"])
+            scanned = lookups.item(gs1["gtin"])
             lot = lot or gs1.get("lot", "")
             expiry = expiry or gs1.get("expiry", "")
     if scanned is None:
@@ -142,7 +147,7 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
     for side, code in (("from", floor.from_code), ("to", floor.to_code)):
         if code is None:
             continue
-        location = find_location(session, code)
+        location = lookups.location(code)
         if location is None:
             raise Rejected("unknown_location", f"no location {code}", field=side)
         if location.kind not in STOCK_HOLDING_KINDS:
@@ -189,6 +194,31 @@ def _carton_dispatch(session, device_id, floor: FloorMovement, raw: dict, scanne
     ) for n, (item_id, lot, expiry, qty) in enumerate(contents)]
 
 
+class _BatchLookups:
+    """People, items and locations looked up once per batch: a batch scans the same few codes again and again."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._people: dict = {}
+        self._items: dict = {}
+        self._locations: dict = {}
+
+    def person(self, username: str) -> User | None:
+        if username not in self._people:
+            self._people[username] = self.session.scalar(select(User).where(User.username == username))
+        return self._people[username]
+
+    def item(self, code: str):
+        if code not in self._items:
+            self._items[code] = find_item(self.session, code)
+        return self._items[code]
+
+    def location(self, code: str):
+        if code not in self._locations:
+            self._locations[code] = find_location(self.session, code)
+        return self._locations[code]
+
+
 def _gs1(code: str) -> dict | None:
     try:
         from webapp.domain.gs1 import Gs1Error, parse_gs1
@@ -200,16 +230,15 @@ def _gs1(code: str) -> dict | None:
         return None
 
 
-def _apply_one(session: Session, p: Prepared, totals: dict, effects) -> dict:
+def _apply_one(session: Session, p: Prepared, totals: dict, effects, existing: Movement | None, seqs) -> dict:
     first = p.movements[0]
-    existing = _existing(session, p.movement_id)
     if existing is not None:
         return _duplicate_or_conflict(existing, first)
     touched = [totals[(m.item_id, m.warehouse_id)] for m in p.movements]
     try:
         with session.begin_nested():
-            posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects)
-                      for m in p.movements]
+            posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects,
+                                    seq=next(seqs, None)) for m in p.movements]
             if first.kind == "short":
                 _short_pick(session, first)
             if p.floor.item is None:
