@@ -39,8 +39,8 @@ class Movement(SQLModel, table=True):
     device_seq: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     occurred_at: datetime
     recorded_at: datetime
-    from_balance_after: int | None = Field(default=None)
-    to_balance_after: int | None = Field(default=None)
+    from_balance_after: int | None = Field(default=None, sa_type=BigInteger)
+    to_balance_after: int | None = Field(default=None, sa_type=BigInteger)
     flags: str = Field(default="", max_length=255)
     content_hash: str = Field(max_length=64)
     prev_hash: str = Field(max_length=64)
@@ -60,7 +60,7 @@ class StockLevel(SQLModel, table=True):
     lot: str = Field(default="", max_length=64)
     warehouse_id: int = Field(foreign_key="location.id")
     expiry: str = Field(default="", max_length=10)
-    qty: int = Field(default=0)
+    qty: int = Field(default=0, sa_type=BigInteger)
 
 
 class StockTotal(SQLModel, table=True):
@@ -74,10 +74,10 @@ class StockTotal(SQLModel, table=True):
     __table_args__ = (PrimaryKeyConstraint("item_id", "warehouse_id"),)
     item_id: int = Field(sa_column=Column(Integer, ForeignKey("item.id"), nullable=False))
     warehouse_id: int = Field(sa_column=Column(Integer, ForeignKey("location.id"), nullable=False))
-    on_hand: int = Field(default=0)
-    reserved: int = Field(default=0)
-    committed: int = Field(default=0)
-    in_transit: int = Field(default=0)
+    on_hand: int = Field(default=0, sa_type=BigInteger)
+    reserved: int = Field(default=0, sa_type=BigInteger)
+    committed: int = Field(default=0, sa_type=BigInteger)
+    in_transit: int = Field(default=0, sa_type=BigInteger)
     blocked: bool = Field(default=False)
     chain_head: str = Field(default="", max_length=64)
     chain_length: int = Field(default=0)

@@ -4,7 +4,7 @@ Times are stored as naive UTC datetimes; the web layer renders them with a `Z`.
 """
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -54,7 +54,7 @@ class Device(SQLModel, table=True):
     status: str = Field(default="active", max_length=16)  # active, retired, blocked
     first_seen_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
-    last_device_seq: int = Field(default=0)
+    last_device_seq: int = Field(default=0, sa_type=BigInteger)
 
 
 class DeviceSignin(SQLModel, table=True):

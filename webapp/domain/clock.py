@@ -19,7 +19,10 @@ def parse_instant(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if moment.tzinfo is None:
         raise ValueError("time needs an offset, e.g. 2026-11-22T10:15:03Z")
-    return to_utc(moment)
+    try:
+        return to_utc(moment)
+    except OverflowError:  # year 1 with a positive offset, year 9999 with a negative one
+        raise ValueError("time is outside the calendar") from None
 
 
 def format_instant(moment: datetime | None) -> str | None:

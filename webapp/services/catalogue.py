@@ -8,7 +8,7 @@ from webapp.db.models import Item, ItemBarcode, ItemUom, Location, Supplier
 from webapp.domain.checkdigit import normalise_gtin
 from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.locations import check_location, check_timezone
-from webapp.domain.units import PackSize, check_pack_sizes
+from webapp.domain.units import PackSize, check_pack_sizes, to_base
 
 
 @dataclass
@@ -65,6 +65,10 @@ class ScannedItem:
     item: Item
     uom: str
     factor: int
+
+    def to_base(self, qty: int) -> int:
+        """`qty` of what was scanned, in base units (bounded: invalid_quantity past the limit)."""
+        return to_base(qty, PackSize(self.uom, self.factor))
 
 
 def find_item(session: Session, code: str) -> ScannedItem | None:

@@ -55,7 +55,7 @@ def intake_order(session: Session, intake: OrderIntake, user_id: int | None) -> 
         scanned = find_item(session, line.item)
         if scanned is None:
             raise NotFound("unknown_item", f"line {n}: no item {line.item}", line=n)
-        resolved.append((scanned.item.id, line.qty * scanned.factor, line.unit_price))
+        resolved.append((scanned.item.id, scanned.to_base(line.qty), line.unit_price))
     order = SalesOrder(number=intake.number, state="received", warehouse_id=warehouse.id,
                        ship_to=json.dumps(intake.ship_to), notes=intake.notes, intake_sha256=digest)
     try:

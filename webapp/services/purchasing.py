@@ -33,7 +33,7 @@ def create_purchase_order(session: Session, intake: PoIntake) -> PurchaseOrder:
         scanned = find_item(session, code)
         if scanned is None:
             raise NotFound("unknown_item", f"line {n}: no item {code}", line=n)
-        resolved.append((scanned.item.id, qty * scanned.factor))
+        resolved.append((scanned.item.id, scanned.to_base(qty)))
     lock_totals(session, [(item_id, warehouse.id) for item_id, _ in resolved])
     po = PurchaseOrder(number=intake.number, supplier_id=supplier.id, warehouse_id=warehouse.id,
                        expected_at=intake.expected_at)

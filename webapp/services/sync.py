@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement
@@ -255,6 +255,11 @@ def _apply_one(session: Session, p: Prepared, totals: dict, effects, existing: M
         for total in touched:
             session.refresh(total)
         return _rejected(p.movement_id, err)
+    except DataError:
+        # A number past what the database column holds (a balance beyond 2**63): refuse this movement only.
+        for total in touched:
+            session.refresh(total)
+        return _rejected(p.movement_id, Rejected("invalid_quantity", "the resulting stock is beyond what can be stored"))
     flags = []
     for movement in posted:
         flags += [f for f in movement.flags.split(",") if f and f not in flags]

@@ -29,7 +29,7 @@ ADJUSTMENT_SCHEMA = {
                 "description": "signed base units: positive adds, negative removes"},
         "reason": {"type": "string", "minLength": 1, "maxLength": 200},
         "lot": {"type": "string", "maxLength": 64},
-        "corrects_seq": {"type": "integer", "minimum": 1, "description": "the movement this one corrects"},
+        "corrects_seq": {"type": "integer", "minimum": 1, "maximum": 2147483647, "description": "the movement this one corrects"},
     },
 }
 DEVICE_SCHEMA = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 120},
@@ -47,6 +47,8 @@ def post_adjustment():
     reason = field(body, "reason", str, max_len=200)
     lot = field(body, "lot", str, required=False, default="", max_len=64)
     corrects = field(body, "corrects_seq", int, required=False)
+    if corrects is not None and not 1 <= corrects <= 2**31 - 1:
+        raise ApiError(400, "invalid_field", "corrects_seq is the seq of an existing movement", field="corrects_seq")
     with db.unit_of_work() as s:
         scanned = find_item(s, field(body, "item", str, max_len=64))
         if scanned is None:
@@ -59,7 +61,7 @@ def post_adjustment():
         kind = "adjust_in" if qty > 0 else "adjust_out"
         movement = post_movement(s, MovementInput(
             id=f"adj-{uuid.uuid4()}", kind=kind, item_id=scanned.item.id, warehouse_id=location.warehouse_id,
-            qty_base=abs(qty) * scanned.factor, qty_scanned=abs(qty), uom=scanned.uom,
+            qty_base=scanned.to_base(abs(qty)), qty_scanned=abs(qty), uom=scanned.uom,
             to_location=location if qty > 0 else None, from_location=location if qty < 0 else None, lot=lot,
             reason=reason, corrects_seq=corrects, scanned_by_id=current_user.id, sent_by_id=current_user.id,
             occurred_at=utcnow(), content_hash=content_digest(body)), before_append=apply_floor_effects(s))

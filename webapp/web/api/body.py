@@ -4,7 +4,9 @@ from flask import request
 from webapp.web.errors import ApiError
 
 
-def json_body() -> dict:
+def json_body(*, refuse_nul: bool = True) -> dict:
+    """The body as a JSON object. NUL characters in any string are a 400, unless the caller (sync)
+    checks them field by field, so that one bad movement is rejected alone."""
     raw = request.get_data(cache=True)
     try:
         text = raw.decode("utf-8")
@@ -20,7 +22,50 @@ def json_body() -> dict:
         raise ApiError(400, "invalid_json", "the body is not JSON") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    if refuse_nul and _has_nul(body):
+        # PostgreSQL text cannot hold NUL, and no warehouse code or name contains one.
+        raise ApiError(400, "invalid_json", "a string in the body contains a NUL character")
     return body
+
+
+def _has_nul(value, depth: int = 0) -> bool:
+    if depth > 64:
+        raise ApiError(400, "invalid_json", "the body nests too deeply")
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
+
+
+INT4_MAX = 2**31 - 1
+
+
+def check_request_text() -> None:
+    """Path and query values: no NUL characters, integer ids inside what the database stores."""
+    from flask import request
+
+    for name, value in {**(request.view_args or {}), **request.args}.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise ApiError(400, "invalid_field", f"{name} contains a NUL character", field=name)
+        if isinstance(value, int) and not 0 < value <= INT4_MAX:
+            raise ApiError(404, "not_found", f"no {name.replace('_', ' ')} {value}")
+
+
+def read_limited_body(limit: int) -> bytes:
+    """The raw body, refusing (413) anything over `limit` bytes, with or without a Content-Length."""
+    from flask import request
+
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "batch_too_large", f"body over {limit} bytes; split the batch", limit_bytes=limit)
+    # One byte over the limit is enough to know; werkzeug stops reading there instead of raising.
+    request.max_content_length = limit + 1
+    data = request.get_data(cache=True)
+    if len(data) > limit:
+        raise ApiError(413, "batch_too_large", f"body over {limit} bytes; split the batch", limit_bytes=limit)
+    return data
 
 
 def field(body: dict, name: str, kind: type | tuple, *, required: bool = True, default=None, max_len: int = 200):

@@ -100,7 +100,8 @@ def create_location_endpoint():
 def catalog():
     limit = request.args.get("limit", "100")
     cursor = request.args.get("cursor", "0")
-    if not limit.isdigit() or not 1 <= int(limit) <= 1000 or not cursor.isdigit() or len(cursor) > 12:
+    if (not limit.isdigit() or len(limit) > 4 or not 1 <= int(limit) <= 1000
+            or not cursor.isdigit() or len(cursor) > 10 or int(cursor) > 2**31 - 1):
         raise ApiError(400, "invalid_field", "limit is 1 to 1000 and cursor is what next_cursor gave")
     limit, after = int(limit), int(cursor)
     with db.unit_of_work() as s:

@@ -10,6 +10,7 @@ from typing import Callable
 from flask import Blueprint
 from flask_login import current_user
 
+from webapp.web.api.body import check_request_text
 from webapp.web.errors import ApiError
 
 PUBLIC = ()  # no sign-in needed
@@ -61,6 +62,7 @@ def api_endpoint(
         def guarded(*args, **kwargs):
             if not public:
                 require_roles(roles)
+            check_request_text()
             return view(*args, **kwargs)
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])

@@ -49,7 +49,7 @@ def create_reservation():
         if scanned is None:
             raise ApiError(404, "unknown_item", f"no item {code}")
         warehouse = resolve_warehouse(s, warehouse_code)
-        reservation = reservations.reserve(s, scanned.item.id, warehouse.id, qty * scanned.factor, ref,
+        reservation = reservations.reserve(s, scanned.item.id, warehouse.id, scanned.to_base(qty), ref,
                                            user_id=current_user.id)
         result = reservations.reservation_json(reservation, scanned.item.sku, warehouse.code)
     return jsonify(result), 201

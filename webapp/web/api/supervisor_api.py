@@ -21,7 +21,8 @@ RESUBMIT_SCHEMA = {"type": "object", "required": ["movement"],
 
 def paging() -> tuple[int, int]:
     limit, cursor = request.args.get("limit", "100"), request.args.get("cursor", "0") or "0"
-    if not limit.isdigit() or not 1 <= int(limit) <= 1000 or not cursor.isdigit() or len(cursor) > 18:
+    if (not limit.isdigit() or len(limit) > 4 or not 1 <= int(limit) <= 1000
+            or not cursor.isdigit() or len(cursor) > 10 or int(cursor) > 2**31 - 1):
         raise ApiError(400, "invalid_field", "limit is 1 to 1000; cursor is a next_cursor from an earlier page")
     return int(cursor), int(limit)
 
@@ -70,6 +71,11 @@ def resubmit_reject(record_id: int):
     movement = field(body, "movement", dict)
     note = field(body, "note", str, required=False, default="re-submitted", max_len=2000)
     with db.unit_of_work() as s:
+        reject = s.get(RejectedMovement, record_id)
+        if reject is None:
+            raise ApiError(404, "not_found", f"no reject {record_id}")
+        if reject.resolved_at is not None:
+            raise ApiError(409, "already_resolved", f"reject {record_id} is already resolved")
         # A device id of its own, so a supervisor's correction never reorders the floor device's sequence.
         [result] = sync_batch(s, f"reject-{record_id}", [movement], current_user, None,
                               current_app.config["CLOCK_SKEW_LIMIT_SECONDS"])

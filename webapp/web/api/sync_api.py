@@ -1,5 +1,5 @@
 """POST /api/v1/sync: a device replays its outbox. Envelope errors apply nothing (400/413)."""
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 from flask_login import current_user
 
 from webapp.domain.clock import parse_instant
@@ -7,7 +7,7 @@ from webapp.domain.roles import EVERYONE
 from webapp.extensions import db
 from webapp.services.sync import sync_batch
 from webapp.web.api import api
-from webapp.web.api.body import json_body
+from webapp.web.api.body import json_body, read_limited_body
 from webapp.web.api.registry import api_endpoint
 from webapp.web.errors import ApiError
 
@@ -49,11 +49,8 @@ SYNC_SCHEMA = {
               **{"x-limits": {"max_movements": 500, "max_body_bytes": 1048576}})
 def sync():
     config = current_app.config
-    limit = config["SYNC_MAX_BODY_BYTES"]
-    if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, "batch_too_large", f"body over {limit} bytes; split the batch", limit_bytes=limit)
-    request.max_content_length = limit
-    body = json_body()
+    read_limited_body(config["SYNC_MAX_BODY_BYTES"])
+    body = json_body(refuse_nul=False)  # each movement's text fields are checked on their own
     device_id = body.get("device_id")
     if not isinstance(device_id, str) or not 0 < len(device_id.strip()) <= 64 or not device_id.isprintable():
         raise ApiError(400, "invalid_envelope", "device_id is a string of 1 to 64 characters", field="device_id")
