@@ -1,15 +1,10 @@
-// Sign-in page: posts to /api/v1/login with this device's id, then opens the app.
+// Sign-in page: posts to /api/v1/login with this device's id, remembers who signed in, opens the app.
+import { deviceId, endLeftoverSession, registerServiceWorker, signedIn } from "./session.js";
+
 const form = document.getElementById("signin-form");
 const errorText = document.getElementById("signin-error");
-
-function deviceId() {
-  let id = localStorage.getItem("dockhand.device_id");
-  if (!id) {
-    id = crypto.randomUUID();
-    localStorage.setItem("dockhand.device_id", id);
-  }
-  return id;
-}
+registerServiceWorker(); // so that this page, too, opens without a connection next time
+endLeftoverSession();
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -17,7 +12,7 @@ form.addEventListener("submit", async (event) => {
   const body = {
     username: form.username.value.trim(),
     password: form.password.value,
-    device_id: deviceId(),
+    device_id: await deviceId(),
   };
   let response;
   try {
@@ -33,8 +28,7 @@ form.addEventListener("submit", async (event) => {
   }
   if (response.ok) {
     const data = await response.json();
-    sessionStorage.setItem("dockhand.csrf", data.csrf_token);
-    localStorage.setItem("dockhand.user", JSON.stringify(data.user));
+    await signedIn(data.user, data.csrf_token);
     location.assign("/");
     return;
   }

@@ -1,0 +1,172 @@
+// Boot: register the service worker, open the local database, find out who is signed in,
+// start replaying the outbox and refreshing offline data, then route between screens.
+import * as db from "./db.js";
+import * as feedback from "./feedback.js";
+import { dataEvents, startRefreshing } from "./offline_data.js";
+import { startReplaying } from "./outbox.js";
+import { startCamera } from "./scan/camera.js";
+import { SCANNED } from "./scan/events.js";
+import { resolveScan } from "./scan/lookup.js";
+import { manualEntry } from "./scan/manual.js";
+import { startWedge } from "./scan/wedge.js";
+import { loadSession, registerServiceWorker } from "./session.js";
+import { countView } from "./views/count.js";
+import { homeView } from "./views/home.js";
+import { moveView } from "./views/move.js";
+import { pickListView, pickView } from "./views/pick.js";
+import { receiveView } from "./views/receive.js";
+import { mountStatusBar } from "./views/statusbar.js";
+import { statusView } from "./views/status.js";
+import { h } from "./views/ui.js";
+
+const ROUTES = [
+  [/^\/?$/, homeView],
+  [/^\/move$/, moveView],
+  [/^\/receive$/, receiveView],
+  [/^\/pick$/, pickListView],
+  [/^\/pick\/(.+)$/, pickView],
+  [/^\/count$/, countView],
+  [/^\/status$/, statusView],
+];
+
+const app = document.getElementById("app");
+const actionBar = document.getElementById("actions");
+let current = null; // the screen on show: {title, el, actions, primary?, back?, onScan?, refresh?, destroy?, scanning?}
+let camera = null;
+let user = null;
+
+async function boot() {
+  registerServiceWorker();
+  await db.database();
+  await applyTestHooks();
+  askForPersistentStorage();
+  const session = await loadSession();
+  if (session.state === "signed_out") {
+    location.replace("/login");
+    return;
+  }
+  user = session.user;
+  mountStatusBar(document.getElementById("statusbar"));
+  if (!user) {
+    app.replaceChildren(h("section", { class: "screen" }, h("h1", {}, "Dockhand"),
+      h("p", { class: "notice" }, "No connection, and no one has signed in on this device yet. Sign in needs the network once."),
+      h("a", { href: "/login", class: "big-button go" }, "Sign in")));
+    return;
+  }
+  feedback.unlockAudioOnFirstGesture();
+  startWedge();
+  window.addEventListener(SCANNED, onScanned);
+  window.addEventListener("hashchange", route);
+  dataEvents.addEventListener("changed", () => current?.refresh?.());
+  route();
+  document.body.dataset.ready = "true";
+  startReplaying();
+  startRefreshing();
+}
+
+// Test hook: a smaller replay batch (localStorage "dockhand.batch_size"), so a test can cut a
+// connection between two batches. The service worker reads it from IndexedDB.
+async function applyTestHooks() {
+  const size = Number(localStorage.getItem("dockhand.batch_size"));
+  await db.setMeta({ batch_size: size > 0 ? size : undefined });
+}
+
+async function askForPersistentStorage() {
+  try {
+    if (await db.getMeta("persist_asked")) return;
+    await db.setMeta({ persist_asked: true });
+    await navigator.storage?.persist?.(); // so the browser does not evict the outbox under pressure
+  } catch {
+    // not available: nothing else to do
+  }
+}
+
+function route() {
+  stopCamera();
+  current?.destroy?.();
+  const path = location.hash.replace(/^#/, "") || "/";
+  let view = null;
+  for (const [pattern, make] of ROUTES) {
+    const match = pattern.exec(path);
+    if (match) {
+      view = make({ user, params: match.slice(1), navigate: (hash) => { location.hash = hash; } });
+      break;
+    }
+  }
+  if (!view) {
+    location.hash = "#/";
+    return;
+  }
+  current = view;
+  const parts = [view.el];
+  if (view.scanning) parts.push(manualEntry({ label: "No scanner? Type the code" }));
+  app.replaceChildren(...parts);
+  app.dataset.screen = view.title;
+  const bottom = [...(view.actions || [])];
+  if (path !== "/" && !view.back) bottom.unshift(h("a", { href: "#/", class: "big-button", id: "home-button" }, "Home"));
+  if (view.scanning) bottom.push(h("button", { type: "button", class: "big-button info", id: "camera-button", onclick: toggleCamera }, "Camera"));
+  if (view.primary) bottom.push(view.primary); // the main action sits last: under the right thumb
+  actionBar.replaceChildren(...bottom);
+  actionBar.dataset.count = String(bottom.length);
+  view.refresh?.();
+  window.scrollTo(0, 0);
+}
+
+// Scans are handled one at a time, in the order they came, whatever their source.
+let scanQueue = Promise.resolve();
+function onScanned(event) {
+  const { code, source } = event.detail;
+  scanQueue = scanQueue.then(() => handleScan(code, source)).catch((error) => {
+    console.error(error);
+    feedback.failure("Scan not handled", error.message);
+  });
+}
+
+async function handleScan(code, source) {
+  const view = current;
+  if (!view?.onScan) {
+    feedback.failure(code, "Choose what you are doing first");
+    return;
+  }
+  const scan = { ...(await resolveScan(code)), source };
+  await view.onScan(scan);
+}
+
+let cameraStarting = false;
+async function toggleCamera() {
+  if (camera) {
+    stopCamera();
+    return;
+  }
+  if (cameraStarting) return;
+  cameraStarting = true;
+  const video = h("video", { id: "camera-video", playsinline: true, muted: true });
+  const panel = h("div", { class: "camera-panel", id: "camera-panel" }, video);
+  app.append(panel);
+  const button = document.getElementById("camera-button");
+  if (button) button.textContent = "Stop camera";
+  try {
+    camera = await startCamera(video);
+    panel.scrollIntoView({ block: "nearest" });
+  } catch (error) {
+    panel.remove();
+    if (button) button.textContent = "Camera";
+    feedback.failure("Camera not available", error.message);
+  } finally {
+    cameraStarting = false;
+  }
+}
+
+function stopCamera() {
+  camera?.stop();
+  camera = null;
+  document.getElementById("camera-panel")?.remove();
+  const button = document.getElementById("camera-button");
+  if (button) button.textContent = "Camera";
+}
+
+boot().catch((error) => {
+  console.error(error);
+  app.replaceChildren(h("section", { class: "screen" }, h("h1", {}, "Dockhand could not start"),
+    h("p", { class: "error-text" }, error.message)));
+});

@@ -1,0 +1,229 @@
+// The device outbox: every scan waits in IndexedDB until the server answers applied/duplicate;
+// rejected ones go to "needs attention" with the server's reason. Runs in the page and in the SW.
+import * as db from "./db.js";
+
+export const SYNC_TAG = "dockhand-outbox";
+const MAX_BATCH = 200; // the server takes 500; smaller batches answer faster on a weak signal
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 60000;
+const TIMER_MS = 30000;
+const WIRE_FIELDS = ["id", "device_seq", "kind", "item", "qty", "uom", "from", "to", "ref", "lot", "expiry",
+  "occurred_at", "scanned_by"];
+const IN_WINDOW = typeof window !== "undefined";
+
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("dockhand") : null;
+export const outboxEvents = new EventTarget(); // "changed" in this context; other contexts via the channel
+channel?.addEventListener("message", (event) => {
+  if (event.data?.type === "outbox-changed") outboxEvents.dispatchEvent(new Event("changed"));
+});
+
+function changed() {
+  outboxEvents.dispatchEvent(new Event("changed"));
+  channel?.postMessage({ type: "outbox-changed" });
+}
+
+// ---- enqueue ----------------------------------------------------------------------------
+
+// Resolves only after the movement is committed to disk: the caller may then beep.
+// `movement`: {kind, item, qty, uom?, from?, to?, ref?, lot?, expiry?} plus `label` for the screen.
+export async function enqueue(movement) {
+  const record = await db.addToOutbox({
+    ...movement,
+    id: crypto.randomUUID(),
+    occurred_at: new Date().toISOString(),
+  });
+  changed();
+  if (IN_WINDOW) {
+    if (navigator.onLine) replay();
+    requestBackgroundSync();
+  }
+  return record;
+}
+
+async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration("/");
+    await registration?.sync?.register(SYNC_TAG);
+  } catch {
+    // No Background Sync here (or not allowed): the online event and the timer replay instead.
+  }
+}
+
+// ---- replay -----------------------------------------------------------------------------
+
+let inflight = null;
+let again = false;
+
+// Single-flight: one replay at a time in this context, and (Web Locks) across the page and the SW.
+export function replay() {
+  if (inflight) {
+    again = true; // something was queued meanwhile: go round once more when this one ends
+    return inflight;
+  }
+  inflight = (async () => {
+    let result;
+    do {
+      again = false;
+      result = await withReplayLock(replayAll);
+    } while (again && result.state === "synced");
+    return result;
+  })().finally(() => { inflight = null; });
+  return inflight;
+}
+
+function withReplayLock(work) {
+  const locks = globalThis.navigator?.locks;
+  return locks ? locks.request("dockhand-outbox-replay", work) : work();
+}
+
+async function replayAll() {
+  if (globalThis.navigator && navigator.onLine === false) return { state: "offline" };
+  let batchSize = Math.min(MAX_BATCH, Math.max(1, Number(await db.getMeta("batch_size")) || MAX_BATCH));
+  let csrfRetried = false;
+  let sent = 0;
+  for (;;) {
+    // Read, then send, then write: never await the network inside an IndexedDB transaction.
+    const batch = await db.outboxInOrder(batchSize);
+    if (batch.length === 0) {
+      failures = 0;
+      retryAt = 0;
+      return { state: "synced", sent };
+    }
+    const { device_id: deviceId, csrf: storedCsrf, signed_out: signedOut } = await db.getMetas(["device_id", "csrf", "signed_out"]);
+    // Signed out on this device: nothing is sent on a session left behind; the next sign-in sends it.
+    if (signedOut) return { state: "signed_out", sent };
+    const csrf = storedCsrf || (await freshCsrf());
+    let response;
+    try {
+      response = await fetch("/api/v1/sync", {
+        method: "POST",
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "" },
+        body: JSON.stringify({ device_id: deviceId, sent_at: new Date().toISOString(), movements: batch.map(wire) }),
+      });
+    } catch {
+      return failed("network", "no connection to the server");
+    }
+    if (response.status === 401) {
+      await db.setMeta({ needs_signin: true, csrf: undefined });
+      changed();
+      return { state: "needs_signin", sent };
+    }
+    if (response.status === 413 && batch.length > 1) {
+      batchSize = Math.ceil(batch.length / 2);
+      continue;
+    }
+    if (response.status === 413) {
+      // One movement alone is too big to ever be accepted: a person has to see it.
+      const error = (await errorOf(response)) || { code: "batch_too_large", message: "too large to send" };
+      await db.settleResults([{ movement: batch[0], result: { status: "rejected", error } }]);
+      changed();
+      continue;
+    }
+    if (response.status === 403) {
+      const error = await errorOf(response);
+      if (error?.code === "csrf_failed" && !csrfRetried) {
+        csrfRetried = true;
+        await db.setMeta({ csrf: undefined });
+        continue;
+      }
+      return failed(error?.code || "forbidden", error?.message || "the server refused this device");
+    }
+    if (!response.ok) {
+      const error = await errorOf(response);
+      return failed(error?.code || `http_${response.status}`, error?.message || `server answered ${response.status}`);
+    }
+    let results;
+    try {
+      results = (await response.json()).results;
+    } catch {
+      return failed("bad_answer", "the server's answer was cut off");
+    }
+    const byId = new Map((Array.isArray(results) ? results : []).filter((r) => r && r.id).map((r) => [r.id, r]));
+    const outcomes = batch
+      .map((movement) => ({ movement, result: byId.get(movement.id) }))
+      .filter(({ result }) => result && ["applied", "duplicate", "rejected"].includes(result.status));
+    if (outcomes.length === 0) return failed("bad_answer", "the server answered none of the batch");
+    await db.settleResults(outcomes);
+    sent += outcomes.length;
+    await db.setMeta({ last_sync_at: new Date().toISOString(), needs_signin: undefined, last_error: undefined });
+    changed();
+  }
+}
+
+function wire(record) {
+  const movement = {};
+  for (const name of WIRE_FIELDS) {
+    const value = record[name];
+    if (value !== undefined && value !== null && value !== "") movement[name] = value;
+  }
+  return movement;
+}
+
+async function errorOf(response) {
+  try {
+    return (await response.json()).error || null;
+  } catch {
+    return null;
+  }
+}
+
+async function freshCsrf() {
+  try {
+    const response = await fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) return null;
+    const me = await response.json();
+    await db.setMeta({ csrf: me.csrf_token, user: me.user });
+    return me.csrf_token;
+  } catch {
+    return null;
+  }
+}
+
+// ---- retry with backoff -----------------------------------------------------------------
+
+let failures = 0;
+let retryTimer = null;
+let retryAt = 0; // the periodic timer leaves the server alone until then
+
+async function failed(code, message) {
+  await db.setMeta({ last_error: { code, message, at: new Date().toISOString() } });
+  changed();
+  const delay = retryDelay(failures);
+  failures += 1;
+  retryAt = Date.now() + delay;
+  if (IN_WINDOW) { // the SW is not kept alive for timers: the browser retries its sync event
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(replay, delay);
+  }
+  return { state: "retrying", code, message, retry_in_ms: delay };
+}
+
+// 1 s doubling to 60 s, ±25 % jitter so a floor of devices coming back does not arrive in step.
+export function retryDelay(failureCount) {
+  const base = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failureCount);
+  return Math.round(Math.min(RETRY_MAX_MS, base * (0.75 + Math.random() * 0.5)));
+}
+
+// ---- triggers (page only) ---------------------------------------------------------------
+
+export function startReplaying() {
+  window.addEventListener("online", () => { failures = 0; retryAt = 0; replay(); });
+  setInterval(() => { if (navigator.onLine && Date.now() >= retryAt) replay(); }, TIMER_MS);
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "replay") replay();
+    if (event.data?.type === "outbox-changed") outboxEvents.dispatchEvent(new Event("changed"));
+  });
+  requestBackgroundSync();
+  return replay();
+}
+
+// ---- what the status bar shows ----------------------------------------------------------
+
+export async function outboxStatus() {
+  const [waiting, attention, meta] = await Promise.all([
+    db.outboxCount(), db.attentionCount(), db.getMetas(["last_sync_at", "needs_signin", "last_error"]),
+  ]);
+  return { waiting, attention, ...meta };
+}

@@ -1,0 +1,78 @@
+// This device and who is on it: the device id, the service worker, signing in state and signing out.
+// Signing out never touches the outbox: scans keep the name of whoever scanned them.
+import * as db from "./db.js";
+
+const DEVICE_KEY = "dockhand.device_id";
+
+export function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return Promise.resolve(null);
+  // Once active, it must control this page too, or a reload without a connection finds nothing.
+  navigator.serviceWorker.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller) registration.active?.postMessage({ type: "claim" });
+  });
+  // A module worker, so it can import the same outbox module the page uses.
+  return navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" }).catch((error) => {
+    console.warn("service worker not registered", error);
+    return null;
+  });
+}
+
+// The id the server knows this device by: made once, kept in localStorage and IndexedDB
+// (the service worker has no localStorage).
+export async function deviceId() {
+  let id = localStorage.getItem(DEVICE_KEY) || (await db.getMeta("device_id")) || crypto.randomUUID();
+  localStorage.setItem(DEVICE_KEY, id);
+  if ((await db.getMeta("device_id")) !== id) await db.setMeta({ device_id: id });
+  return id;
+}
+
+// → {state: "online" | "offline" | "signed_out" | "unknown", user}
+export async function loadSession() {
+  await deviceId();
+  const { user, signed_out: signedOut } = await db.getMetas(["user", "signed_out"]);
+  if (signedOut) return { state: "signed_out", user: null };
+  let response;
+  try {
+    response = await fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store" });
+  } catch {
+    return { state: user ? "offline" : "unknown", user: user || null };
+  }
+  if (response.status === 401) {
+    await db.setMeta({ user: undefined, csrf: undefined });
+    return { state: "signed_out", user: null };
+  }
+  if (!response.ok) return { state: user ? "offline" : "unknown", user: user || null };
+  const me = await response.json();
+  await db.setMeta({ user: me.user, csrf: me.csrf_token, needs_signin: undefined });
+  return { state: "online", user: me.user };
+}
+
+// What the sign-in page calls once the server said yes.
+export async function signedIn(user, csrf) {
+  await db.setMeta({ user, csrf, signed_out: undefined, needs_signin: undefined });
+}
+
+export async function signOut() {
+  const csrf = await db.getMeta("csrf");
+  // Marked first: if the server cannot be told (offline), the app still treats the person as gone.
+  await db.setMeta({ user: undefined, csrf: undefined, signed_out: true });
+  try {
+    await fetch("/api/v1/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf || "" } });
+  } catch {
+    // Offline: the next sign-in replaces the server session anyway.
+  }
+  location.assign("/login");
+}
+
+// Someone signed out while offline: the server never heard it. End that session now if we can.
+export async function endLeftoverSession() {
+  if (!(await db.getMeta("signed_out"))) return;
+  try {
+    const me = await fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store" });
+    if (!me.ok) return;
+    const { csrf_token: csrf } = await me.json();
+    await fetch("/api/v1/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf } });
+  } catch {
+    // still offline: the next sign-in replaces the session anyway
+  }
+}

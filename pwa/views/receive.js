@@ -1,0 +1,66 @@
+// Receive: scan the dock or bin, then every item scan is a receipt of one unit (or one case)
+// to it; the purchase order number is optional.
+import * as feedback from "../feedback.js";
+import { enqueue } from "../outbox.js";
+import { stockLocationProblem } from "../scan/lookup.js";
+import { h, packText, quantityText, resultLine, stepRow } from "./ui.js";
+
+export function receiveView() {
+  const state = { to: null, ref: "", received: new Map(), count: 0, last: null };
+  const el = h("section", { class: "screen", id: "receive-screen" });
+  const refInput = h("input", { id: "po-number", class: "text-input", autocomplete: "off", autocapitalize: "characters",
+    placeholder: "optional", "aria-label": "Purchase order number" });
+  refInput.addEventListener("input", () => { state.ref = refInput.value.trim(); });
+
+  function render() {
+    el.dataset.step = state.to ? "item" : "to";
+    el.replaceChildren(
+      h("h1", {}, "Receive"),
+      h("p", { class: "prompt", id: "prompt" }, state.to ? "Scan each item (1 scan = 1 unit or case)" : "Scan the dock or bin"),
+      h("ol", { class: "steps" }, stepRow("Into", state.to?.code, { current: !state.to, id: "step-to" })),
+      h("label", { class: "field-label", for: "po-number" }, "PO number"), refInput,
+      resultLine(state.last),
+      h("p", { class: "tally" }, "Received on this screen: ", h("b", { id: "received-count" }, String(state.count))),
+      h("ul", { class: "tally-list" }, [...state.received.values()].map((line) =>
+        h("li", {}, h("b", {}, quantityText(line.qty, line.uom)), ` × ${line.name}`))));
+  }
+
+  function refuse(text, detail) {
+    state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
+    render();
+    feedback.failure(text, detail);
+  }
+
+  async function onScan(scan) {
+    if (scan.type === "unknown") return refuse("Unknown code", scan.code);
+    if (scan.type === "location") {
+      const problem = stockLocationProblem(scan.location);
+      if (problem) return refuse("Not a stock location", problem);
+      state.to = scan.location;
+      state.last = { kind: "info", text: `Receiving into ${scan.code}` };
+      render();
+      feedback.step();
+      return;
+    }
+    if (!state.to) return refuse("Scan the dock or bin first", scan.name);
+    const movement = { kind: "receive", item: scan.sku, qty: 1, uom: scan.uom, to: state.to.code, ref: state.ref,
+      lot: scan.lot, expiry: scan.expiry, label: scan.name };
+    try {
+      await enqueue(movement);
+    } catch (error) {
+      return refuse("Not saved, scan again", error.message);
+    }
+    const key = `${scan.sku}/${scan.uom}`;
+    const line = state.received.get(key) || { name: scan.name, uom: scan.uom, qty: 0 };
+    line.qty += 1;
+    state.received.set(key, line);
+    state.count += 1;
+    const text = `Received ${quantityText(1, scan.uom)} × ${scan.name}`;
+    state.last = { kind: "ok", text: [text, packText(scan)].filter(Boolean).join(" · ") };
+    render();
+    feedback.success(text, packText(scan) || state.to.code);
+  }
+
+  render();
+  return { title: "Receive", el, onScan, scanning: true, actions: [] };
+}

@@ -1,0 +1,62 @@
+// Status: what is waiting to be sent, when the last sync worked, and the scans the server refused
+// ("needs attention"), each with the server's reason, kept until the person dismisses it.
+import * as db from "../db.js";
+import * as feedback from "../feedback.js";
+import { outboxEvents, outboxStatus, replay } from "../outbox.js";
+import { clockTime, confirmDialog, h, movementText } from "./ui.js";
+
+const SHOWN_WAITING = 100;
+
+export function statusView() {
+  const summary = h("div", { class: "status-summary", id: "status-summary" });
+  const attentionList = h("ul", { class: "cards", id: "attention-list" });
+  const waitingList = h("ul", { class: "cards small", id: "waiting-list" });
+  const el = h("section", { class: "screen", id: "status-screen" },
+    h("h1", {}, "Sync status"), summary,
+    h("h2", {}, "Needs attention"), attentionList,
+    h("h2", {}, "Waiting to send"), waitingList);
+
+  async function refresh() {
+    const [status, attention, waiting] = await Promise.all([outboxStatus(), db.listAttention(), db.outboxInOrder(SHOWN_WAITING)]);
+    summary.replaceChildren(...[
+      h("p", {}, navigator.onLine ? "Online." : "Offline: scans are kept on this device."),
+      h("p", {}, `${status.waiting} scan${status.waiting === 1 ? "" : "s"} waiting. `,
+        status.last_sync_at ? `Last sync ${clockTime(status.last_sync_at)}.` : "Not synced yet."),
+      status.needs_signin ? h("p", { class: "error-text" }, "Sign in again to send the waiting scans.") : null,
+      status.last_error && status.waiting ? h("p", { class: "muted" }, `Last try: ${status.last_error.message}`) : null,
+    ].filter(Boolean));
+    attentionList.replaceChildren(...(attention.length ? attention.map(attentionCard)
+      : [h("li", { class: "muted" }, "Nothing needs attention.")]));
+    waitingList.replaceChildren(...(waiting.length ? waiting.map((m) => h("li", { class: "card" },
+      h("p", {}, movementText(m)), h("p", { class: "muted" }, `${m.scanned_by} · ${clockTime(m.occurred_at)}`)))
+      : [h("li", { class: "muted" }, "Nothing waiting.")]));
+  }
+
+  function attentionCard(entry) {
+    const m = entry.movement;
+    const dismiss = h("button", { type: "button", class: "small-button", onclick: async () => {
+      const ok = await confirmDialog({ message: "Dismiss this refused scan?",
+        detail: "The supervisor still has it on the server's rejects list.", confirm: "Dismiss", cancel: "Keep" });
+      if (!ok) return;
+      await db.dismissAttention(entry.id);
+      outboxEvents.dispatchEvent(new Event("changed"));
+      refresh();
+    } }, "Dismiss");
+    return h("li", { class: "card attention", dataset: { id: entry.id } },
+      h("p", { class: "card-title" }, movementText(m)),
+      h("p", { class: "reason" }, `${entry.error?.message || "refused"} (${entry.error?.code || "rejected"})`),
+      h("p", { class: "muted" }, `Scanned by ${m.scanned_by} · ${clockTime(m.occurred_at)}`),
+      dismiss);
+  }
+
+  const sendNow = h("button", { type: "button", class: "big-button go", id: "send-now", onclick: async () => {
+    const result = await replay();
+    if (result.state === "synced") feedback.step(); // green is for stored scans only
+    else feedback.failure("Not sent", result.message || (result.state === "needs_signin" ? "sign in again" : "no connection"));
+    refresh();
+  } }, "Send now");
+
+  outboxEvents.addEventListener("changed", refresh);
+  refresh();
+  return { title: "Status", el, refresh, actions: [sendNow], destroy: () => outboxEvents.removeEventListener("changed", refresh) };
+}

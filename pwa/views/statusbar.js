@@ -1,0 +1,55 @@
+// The bar at the top of every screen: connection, scans waiting, last successful sync, needs attention.
+import { outboxEvents, outboxStatus } from "../outbox.js";
+import { clockTime, h } from "./ui.js";
+
+export function mountStatusBar(bar) {
+  const connection = h("span", { class: "sb-connection", id: "sb-connection" });
+  const waiting = h("span", { class: "sb-waiting", id: "sb-waiting" });
+  const synced = h("span", { class: "sb-synced", id: "sb-synced" });
+  const attention = h("span", { class: "sb-attention", id: "sb-attention" });
+  const link = h("a", { href: "#/status", class: "sb-link", title: "Sync status and needs attention" },
+    connection, waiting, synced, attention);
+  const signin = h("a", { href: "/login", class: "sb-signin", id: "sb-signin", hidden: true },
+    "Signed out by the server: sign in again to send your scans");
+  bar.replaceChildren(link, signin);
+
+  async function update() {
+    const status = await outboxStatus();
+    const online = navigator.onLine;
+    bar.dataset.online = String(online);
+    bar.dataset.waiting = String(status.waiting);
+    bar.dataset.attention = String(status.attention);
+    bar.dataset.lastSync = status.last_sync_at || "";
+    connection.textContent = online ? "● Online" : "● Offline";
+    connection.className = `sb-connection ${online ? "on" : "off"}`;
+    waiting.textContent = `${status.waiting} waiting`;
+    waiting.className = `sb-waiting ${status.waiting ? "some" : ""}`;
+    synced.textContent = status.last_sync_at ? `Synced ${clockTime(status.last_sync_at)}` : "Not synced yet";
+    attention.textContent = `Needs attention: ${status.attention}`;
+    attention.className = `sb-attention ${status.attention ? "some" : ""}`;
+    signin.hidden = !status.needs_signin;
+  }
+  // Coalesce bursts of changes (50 quick scans) into few reads, never missing the last one.
+  let running = false;
+  let dirty = false;
+  async function refresh() {
+    if (running) {
+      dirty = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        dirty = false;
+        await update();
+      } while (dirty);
+    } finally {
+      running = false;
+    }
+  }
+  outboxEvents.addEventListener("changed", refresh);
+  window.addEventListener("online", refresh);
+  window.addEventListener("offline", refresh);
+  setInterval(refresh, 15000);
+  return refresh();
+}

@@ -1,0 +1,99 @@
+// Small DOM helpers the screens share: building elements, the in-page confirm dialog, times.
+
+// h("button", {class: "big-button", onclick: fn}, "Pick") → <button class="big-button">Pick</button>
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "class") element.className = value;
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else if (name.startsWith("on") && typeof value === "function") element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+// An in-page yes/no question (never window.confirm: it blocks scanning and looks like a browser error).
+export function confirmDialog({ message, detail, confirm = "Yes", cancel = "Cancel", danger = false }) {
+  return new Promise((resolve) => {
+    const cancelButton = h("button", { type: "submit", value: "cancel", class: "big-button" }, cancel);
+    const confirmButton = h("button", { type: "submit", value: "ok", class: `big-button ${danger ? "stop" : "go"}` }, confirm);
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-message" },
+      h("form", { method: "dialog", class: "stack" },
+        h("p", { id: "confirm-message", class: "confirm-message" }, message),
+        detail ? h("p", { class: "confirm-detail" }, detail) : null,
+        h("div", { class: "dialog-actions" }, cancelButton, confirmButton)));
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "ok");
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancelButton.focus(); // the safe answer is the one Enter picks
+  });
+}
+
+export function clockTime(iso) {
+  if (!iso) return "";
+  const when = new Date(iso);
+  const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  return when.toDateString() === new Date().toDateString() ? time : `${when.toLocaleDateString()} ${time}`;
+}
+
+// "1 × Basmati Rice 250g" or "2 CS × …" in the warehouse's words.
+export function quantityText(qty, uom) {
+  return uom && uom !== "EA" ? `${qty} ${uom}` : `${qty}`;
+}
+
+export function movementText(m) {
+  const what = `${quantityText(m.qty, m.uom)} × ${m.label || m.item}`;
+  const where = m.from && m.to ? `${m.from} → ${m.to}` : m.to ? `→ ${m.to}` : m.from ? `at ${m.from}` : "";
+  return `${m.kind} ${what} ${where}`.trim();
+}
+
+// One row of a scan sequence: "From  WH1-A-01-01", the current one highlighted.
+export function stepRow(label, value, { current = false, note = null, id = null } = {}) {
+  return h("li", { class: `step ${current ? "current" : value ? "done" : ""}`, id },
+    h("span", { class: "step-label" }, label),
+    h("span", { class: "step-value" }, value || (current ? "scan now" : "—")),
+    note ? h("span", { class: "step-note" }, note) : null);
+}
+
+// The big line under the steps: what just happened, in green / red / neutral.
+export function resultLine(last) {
+  return h("p", { class: `result ${last?.kind || ""}`, id: "result", "aria-live": "polite" }, last?.text || "");
+}
+
+// "1 CS = 12" for a case barcode, nothing for a unit.
+export function packText(scan) {
+  return scan && scan.factor > 1 ? `1 ${scan.uom} = ${scan.factor}` : null;
+}
+
+// The same as a badge that cannot be missed: a case is not a unit.
+export function packBadge(scan) {
+  const text = packText(scan);
+  return text ? h("span", { class: "pack-badge" }, text) : null;
+}
+
+// A quantity field with big − and + buttons; `onchange(qty)` gets a number or NaN.
+export function qtyControl(value, onchange, { id = "qty", unit = "" } = {}) {
+  const input = h("input", { id, class: "qty-input", inputmode: "numeric", pattern: "[0-9]*", value: String(value),
+    "aria-label": "Quantity", autocomplete: "off" });
+  const set = (qty) => { input.value = String(qty); onchange(qty); };
+  input.addEventListener("input", () => onchange(/^\d+$/.test(input.value.trim()) ? Number(input.value) : NaN));
+  const minus = h("button", { type: "button", class: "qty-step", "aria-label": "One less",
+    onclick: () => set(Math.max(1, (Number(input.value) || 1) - 1)) }, "−");
+  const plus = h("button", { type: "button", class: "qty-step", "aria-label": "One more",
+    onclick: () => set((Number(input.value) || 0) + 1) }, "+");
+  return h("div", { class: "qty-row" }, minus, input, plus, unit ? h("span", { class: "qty-unit" }, unit) : null);
+}
+
+export const MAX_QTY = 1000000; // the server's limit (webapp/domain/floor_movement.py)
+
+export function validQty(qty) {
+  return Number.isInteger(qty) && qty >= 1 && qty <= MAX_QTY;
+}

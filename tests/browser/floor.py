@@ -1,0 +1,102 @@
+"""What a person does with the floor app, as steps the browser tests share."""
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import DEMO_PASSWORD, PHONE
+
+# Demo items (webapp/services/demo.py): SKU → unit GTIN-13, case GTIN-14.
+ITEMS = {
+    "DH-10001": ("5012345000015", "15012345000012"),
+    "DH-10002": ("5012345000022", "15012345000029"),
+    "DH-10003": ("5012345000039", "15012345000036"),
+    "DH-10004": ("5012345000046", "15012345000043"),
+    "DH-10005": ("5012345000053", "15012345000050"),
+}
+BOOT_TIMEOUT_MS = 15_000
+
+
+# Diagnostics for a failed wait: the codes the app received and the gaps between keys.
+RECORD_SCANS = """
+window.__scans = [];
+addEventListener('scanned', (e) => window.__scans.push(e.detail));
+let __last = 0;
+window.__keys = [];
+addEventListener('keydown', (e) => { window.__keys.push([e.key, Math.round(e.timeStamp - __last)]); __last = e.timeStamp;
+  if (window.__keys.length > 60) window.__keys.shift(); }, true);
+"""
+
+
+def phone(browser, **extra):
+    """A fresh phone: its own storage, service worker and cookies."""
+    context = browser.new_context(**PHONE, **extra)
+    context.add_init_script(RECORD_SCANS)
+    return context
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """Through the sign-in page, as a person would."""
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    wait_ready(page)
+
+
+def wait_ready(page: Page) -> None:
+    page.wait_for_selector("body[data-ready=true]", timeout=BOOT_TIMEOUT_MS)
+
+
+def wait_offline_ready(page: Page) -> None:
+    """The service worker controls the page and the catalogue is on the device."""
+    try:
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=BOOT_TIMEOUT_MS)
+        page.wait_for_function("Number(document.querySelector('#catalog-info')?.dataset.items) >= 300",
+                               timeout=BOOT_TIMEOUT_MS)
+    except Exception:
+        print("not ready for offline:", page.evaluate("""async () => ({controller: !!navigator.serviceWorker.controller,
+            registration: await navigator.serviceWorker.getRegistration().then((r) => r && {
+                active: r.active?.state, installing: r.installing?.state, waiting: r.waiting?.state}),
+            catalog: document.querySelector('#catalog-info')?.innerText, url: location.href})"""))
+        raise
+
+
+def scan(page: Page, code: str) -> None:
+    """A keyboard-wedge scanner: the code as a fast burst of keys, then Enter."""
+    page.keyboard.type(code, delay=5)
+    page.keyboard.press("Enter")
+
+
+def open_screen(page: Page, hash_path: str, screen_title: str) -> None:
+    page.evaluate("(hash) => { location.hash = hash; }", hash_path)
+    page.wait_for_selector(f"#app[data-screen='{screen_title}']")
+
+
+def wait_step(page: Page, screen_id: str, step: str) -> None:
+    try:
+        page.wait_for_selector(f"#{screen_id}[data-step='{step}']", timeout=10_000)
+    except Exception:
+        print("scans:", page.evaluate("window.__scans"), "\nkeys:", page.evaluate("window.__keys"),
+              "\nresult:", page.inner_text("#result"))
+        raise
+
+
+def status_bar(page: Page) -> dict:
+    return page.eval_on_selector("#statusbar", "bar => ({...bar.dataset, text: bar.innerText})")
+
+
+def wait_waiting(page: Page, n: int, timeout_ms: int = 20_000) -> None:
+    page.wait_for_selector(f"#statusbar[data-waiting='{n}']", timeout=timeout_ms)
+
+
+def device_id(page: Page) -> str:
+    return page.evaluate("localStorage.getItem('dockhand.device_id')")
+
+
+def receive_stock_on_server(live_server, location: str, qty_each: int, skus) -> None:
+    """Stock put in place by another device (ravi's, over the API), so the app's transfers have something to move."""
+    token = live_server.token("ravi")
+    movements = [{"id": f"seed-{location}-{sku}", "device_seq": n, "kind": "receive", "item": sku, "qty": qty_each,
+                  "to": location, "occurred_at": "2026-11-25T08:00:00Z"} for n, sku in enumerate(skus, start=1)]
+    status, body = live_server.api("POST", "/api/v1/sync", token, {"device_id": "seed-handheld", "movements": movements})
+    assert status == 200 and {r["status"] for r in body["results"]} <= {"applied", "duplicate"}, body
