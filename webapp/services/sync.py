@@ -26,7 +26,7 @@ from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
 from webapp.services.floor_effects import apply_floor_effects
-from webapp.services.ledger import MovementInput, lock_totals, post_movement
+from webapp.services.ledger import MovementInput, add_flag, lock_totals, post_movement
 from webapp.services.picking import record_short
 from webapp.services.users import SignedInUser, ensure_device, record_device_signin
 
@@ -55,17 +55,8 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     # Looked up after the locks: a racing batch with the same ids has committed by now, or will fail on the unique id.
     known = {m.id: m for m in session.scalars(select(Movement).where(Movement.id.in_([p.movement_id for p in to_apply])))} \
         if to_apply else {}
-    seqs = iter(allocate_movement_seqs(session, sum(len(p.movements) for p in to_apply if p.movement_id not in known)))
-    effects = apply_floor_effects(session)
-    last_seq = device.last_device_seq  # written once at the end: no device UPDATE per movement
-    for p in to_apply:
-        if p.floor.device_seq < last_seq:
-            for m in p.movements:
-                m.flags.append("out_of_order")
-        p.result = _apply_one(session, p, totals, effects, known.get(p.movement_id), seqs)
-        if p.result["status"] == "applied":
-            last_seq = max(last_seq, p.floor.device_seq)
-    device.last_device_seq = last_seq
+    # Written once at the end: no device UPDATE per movement.
+    device.last_device_seq = _apply_all(session, to_apply, totals, known, device.last_device_seq)
     device.last_seen_at = now
     for p in prepared:
         if p.result["status"] == "rejected":
@@ -73,6 +64,32 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
                                          payload=json.dumps(p.raw, default=str)[:20000], code=p.result["error"]["code"],
                                          message=p.result["error"]["message"]))
     return finish_results([p.result for p in prepared])
+
+
+def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, known: dict, last_seq: int) -> int:
+    """Apply in device order. Fast path: the whole batch under one savepoint. If any movement fails,
+    that is undone and the batch is applied again with a savepoint per movement, so the bad one is
+    undone alone and the rest still apply."""
+    effects = apply_floor_effects(session)
+    try:
+        with session.begin_nested():
+            return _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful=False)
+    except (IntegrityError, DataError, DomainError):
+        for total in totals.values():
+            session.refresh(total)  # the in-memory numbers moved with the undone work
+        return _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful=True)
+
+
+def _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful: bool) -> int:
+    seqs = iter(allocate_movement_seqs(session, sum(len(p.movements) for p in to_apply if p.movement_id not in known)))
+    for p in to_apply:
+        if p.floor.device_seq < last_seq:
+            for m in p.movements:
+                add_flag(m, "out_of_order")
+        p.result = _apply_one(session, p, totals, effects, known.get(p.movement_id), seqs, careful)
+        if p.result["status"] == "applied":
+            last_seq = max(last_seq, p.floor.device_seq)
+    return last_seq
 
 
 def _lock_device(session: Session, device_id: str) -> Device:
@@ -230,19 +247,35 @@ def _gs1(code: str) -> dict | None:
         return None
 
 
-def _apply_one(session: Session, p: Prepared, totals: dict, effects, existing: Movement | None, seqs) -> dict:
+def _post(session: Session, p: Prepared, totals: dict, effects, seqs) -> list[Movement]:
+    first = p.movements[0]
+    posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects,
+                            seq=next(seqs, None)) for m in p.movements]
+    if first.kind == "short":
+        _short_pick(session, first)
+    if p.floor.item is None:
+        _mark_carton_dispatched(session, first.from_location.code)
+    return posted
+
+
+def _applied(p: Prepared, posted: list[Movement]) -> dict:
+    flags = []
+    for movement in posted:
+        flags += [f for f in movement.flags.split(",") if f and f not in flags]
+    return {"id": p.movement_id, "status": "applied", "seq": posted[0].seq, "flags": flags}
+
+
+def _apply_one(session: Session, p: Prepared, totals: dict, effects, existing: Movement | None, seqs,
+               careful: bool) -> dict:
     first = p.movements[0]
     if existing is not None:
         return _duplicate_or_conflict(existing, first)
+    if not careful:
+        return _applied(p, _post(session, p, totals, effects, seqs))  # errors undo the whole fast path
     touched = [totals[(m.item_id, m.warehouse_id)] for m in p.movements]
     try:
         with session.begin_nested():
-            posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects,
-                                    seq=next(seqs, None)) for m in p.movements]
-            if first.kind == "short":
-                _short_pick(session, first)
-            if p.floor.item is None:
-                _mark_carton_dispatched(session, first.from_location.code)
+            posted = _post(session, p, totals, effects, seqs)
     except IntegrityError:
         # Another request inserted this id after we looked: the unique constraint decided.
         for total in touched:
@@ -260,10 +293,7 @@ def _apply_one(session: Session, p: Prepared, totals: dict, effects, existing: M
         for total in touched:
             session.refresh(total)
         return _rejected(p.movement_id, Rejected("invalid_quantity", "the resulting stock is beyond what can be stored"))
-    flags = []
-    for movement in posted:
-        flags += [f for f in movement.flags.split(",") if f and f not in flags]
-    return {"id": p.movement_id, "status": "applied", "seq": posted[0].seq, "flags": flags}
+    return _applied(p, posted)
 
 
 def _mark_carton_dispatched(session: Session, sscc: str) -> None:
