@@ -1,0 +1,105 @@
+"""The outbox survives the browser being killed (SIGKILL) right after the beep, not after a polite wait.
+
+Chromium runs here as our own process on a profile on disk, driven over CDP, so that the test can
+kill it the instant the green confirmation shows and start it again on the same profile.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_or_skip
+from tests.browser.floor import (ITEMS, device_id, open_screen, receive_stock_on_server, scan, sign_in, status_bar,
+                                 wait_offline_ready, wait_ready, wait_step, wait_waiting)
+
+SCANS = 12
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OwnChromium:
+    """A Chromium process of our own (so we hold its pid) on a persistent profile."""
+
+    def __init__(self, playwright, profile: str) -> None:
+        self.port = _free_port()
+        self.process = subprocess.Popen(
+            [chromium_or_skip(), "--headless=new", f"--user-data-dir={profile}", f"--remote-debugging-port={self.port}",
+             "--window-size=390,844", *CHROMIUM_ARGS, "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/version", timeout=1) as answer:
+                    json.load(answer)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError("Chromium did not open its DevTools port")
+                time.sleep(0.1)
+        self.browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{self.port}")
+        self.context = self.browser.contexts[0]
+
+    def kill(self) -> None:
+        """SIGKILL every Chromium process of this profile: no shutdown, no flush, like a battery pulled."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=10)
+
+
+def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart(playwright_driver, live_server,
+                                                                                  tmp_path):
+    source, target = "WH1-C-02-01", "WH1-C-02-02"
+    skus = list(ITEMS)
+    receive_stock_on_server(live_server, source, 10, skus)
+    profile = str(tmp_path / "profile")
+    first = OwnChromium(playwright_driver, profile)
+    try:
+        page = first.context.new_page()
+        sign_in(page, live_server.url, "asha")
+        wait_offline_ready(page)
+        device = device_id(page)
+        first.context.set_offline(True)
+        open_screen(page, "#/move", "Move stock")
+        scan(page, source)
+        wait_step(page, "move-screen", "item")
+        for n in range(1, SCANS + 1):
+            scan(page, ITEMS[skus[n % len(skus)]][0])
+            wait_step(page, "move-screen", "to")
+            scan(page, target)
+            page.wait_for_selector(f"#moved-count:text-is('{n}')")  # shown only after the outbox commit
+    finally:
+        first.kill()  # the instant the last confirmation showed
+
+    assert live_server.movements_of_device(device) == []
+    second = OwnChromium(playwright_driver, profile)
+    try:
+        second.context.set_offline(True)
+        page = second.context.new_page()
+        page.goto(live_server.url + "/")  # offline: the service worker answers from its cache
+        wait_ready(page)
+        wait_waiting(page, SCANS)
+        assert status_bar(page)["online"] == "false"
+        second.context.set_offline(False)
+        # The killed browser lost its session cookie: the scans wait for a sign-in, then go.
+        sign_in(page, live_server.url, "asha")
+        try:
+            wait_waiting(page, 0, timeout_ms=30_000)
+        except Exception:
+            print("STATUS", status_bar(page), page.evaluate("({csrf: sessionStorage.getItem('dockhand.csrf'), user: localStorage.getItem('dockhand.user'), online: navigator.onLine})"))
+            print("SERVER", len(live_server.movements_of_device(device)))
+            raise
+        movements = live_server.movements_of_device(device)
+        assert len(movements) == SCANS and len({m["id"] for m in movements}) == SCANS
+        assert {(m["kind"], m["scanned_by"]) for m in movements} == {("transfer", "asha")}
+    finally:
+        second.kill()
