@@ -3,7 +3,7 @@
 import { openDB } from "/static/vendor/idb/index.js";
 
 const DB_NAME = "dockhand";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 // Scans are facts the person was told are safe: flush them to disk before saying so.
 const STRICT = { durability: "strict" };
 
@@ -22,6 +22,9 @@ export function database() {
           db.createObjectStore("barcodes", { keyPath: "code" });
           db.createObjectStore("locations", { keyPath: "code" });
           db.createObjectStore("tasks", { keyPath: "key" });
+        }
+        if (oldVersion < 2) {
+          db.createObjectStore("orders", { keyPath: "number" }); // orders being packed: lines, cartons, local scans
         }
       },
       blocking() {
@@ -61,9 +64,12 @@ export async function setMeta(values) {
 
 // Puts one movement in the outbox with the next device_seq, allocated in the same strict
 // transaction, so a sequence number is never handed out twice nor lost with a failed write.
+// `also`: records the screen keeps about this scan ({store, value} or {store, key, update}), in the same
+// transaction, so the screen's progress and the outbox never disagree after a crash.
 // Resolves with the stored record only after the transaction has committed.
-export async function addToOutbox(movement) {
-  const tx = (await database()).transaction(["outbox", "meta"], "readwrite", STRICT);
+export async function addToOutbox(movement, also = []) {
+  const stores = [...new Set(["outbox", "meta", ...also.map((entry) => entry.store)])];
+  const tx = (await database()).transaction(stores, "readwrite", STRICT);
   const meta = tx.objectStore("meta");
   // Counts from 1. Wiping the site's storage also wipes the device id, so a restarted counter
   // always belongs to a new device on the server and is never "out of order".
@@ -77,12 +83,31 @@ export async function addToOutbox(movement) {
   }
   tx.objectStore("outbox").add(record);
   meta.put(next + 1, "next_device_seq");
+  for (const entry of also) {
+    const store = tx.objectStore(entry.store);
+    // {store, key, update(current) → value}: read and written inside this transaction, never stale.
+    const value = entry.update ? entry.update(await store.get(entry.key)) : entry.value;
+    if (value === undefined) continue;
+    if (store.keyPath === null) store.put(value, entry.key);
+    else store.put(value);
+  }
   await tx.done;
   return record;
 }
 
 export async function outboxInOrder(limit) {
   return (await database()).getAllFromIndex("outbox", "device_seq", null, limit);
+}
+
+// A screen keeps, per record, `local` entries ({id: movement id, …}) for scans the server may not
+// have yet. Before downloading that record again: which of them the server already has (their
+// movement left the outbox), so the download replaces them; any other entry stays on top of it.
+export async function settledLocalIds(storeName) {
+  const tx = (await database()).transaction([storeName, "outbox"]);
+  const [records, waiting] = await Promise.all([tx.objectStore(storeName).getAll(), tx.objectStore("outbox").getAllKeys()]);
+  await tx.done;
+  const pending = new Set(waiting);
+  return new Set(records.flatMap((record) => (record.local || []).map((entry) => entry.id)).filter((id) => !pending.has(id)));
 }
 
 export async function outboxCount() {
@@ -165,23 +190,28 @@ export async function catalogCounts() {
 // ---- tasks ------------------------------------------------------------------------------
 
 export function taskKey(task) {
+  if (task.kind === "pick" && task.task != null) return `pick:${task.task}`;
   return `${task.kind}:${task.order ?? task.ref ?? task.id ?? ""}`;
 }
 
-// Server tasks replace the stored ones; what this device already picked (not yet synced) is kept.
-export async function replaceTasks(tasks) {
-  const tx = (await database()).transaction("tasks", "readwrite");
-  const before = new Map((await tx.store.getAll()).map((task) => [task.key, task]));
-  tx.store.clear();
+// Server tasks replace the stored ones. `local` holds one entry per scan made here,
+// {id: movement id, step, kind: "pick" | "short", qty}; those in `settled` (the server had them
+// before the download started: settledLocalIds) are in the server's numbers and go.
+// Which order each tote belongs to is remembered beyond the task (packing asks for it later).
+export async function replaceTasks(tasks, settled = new Set()) {
+  const tx = (await database()).transaction(["tasks", "meta"], "readwrite");
+  const store = tx.objectStore("tasks");
+  const before = new Map((await store.getAll()).map((task) => [task.key, task]));
+  const totes = (await tx.objectStore("meta").get("tote_orders")) || {};
+  store.clear();
   for (const task of tasks) {
     const key = taskKey(task);
-    const local = before.get(key);
-    const lines = (task.lines || []).map((line) => {
-      const mine = local?.lines?.find((l) => l.line === line.line);
-      return { ...line, picked_here: mine?.picked_here ?? 0, shorted_here: mine?.shorted_here ?? 0 };
-    });
-    tx.store.put({ ...task, key, lines });
+    const previous = before.get(key);
+    const local = (previous?.local || []).filter((entry) => !settled.has(entry.id));
+    store.put({ ...task, key, local });
+    for (const step of task.steps || []) if (step.tote && step.order) totes[step.tote] = step.order;
   }
+  tx.objectStore("meta").put(totes, "tote_orders");
   await tx.done;
 }
 
@@ -196,5 +226,52 @@ export async function getTask(key) {
 export async function putTask(task) {
   const tx = (await database()).transaction("tasks", "readwrite", STRICT);
   tx.store.put(task);
+  await tx.done;
+}
+
+// ---- orders at the pack station ---------------------------------------------------------
+
+// {number, state, lines (as GET /api/v1/orders/{n}), tote, cartons: [{sscc, status, label_url}],
+//  local: [{id: movement id, item, qty, sscc}], fetched_at}
+export async function getOrder(number) {
+  return (await database()).get("orders", number);
+}
+
+// Read, change and write one kept order in a single transaction; resolves with what was stored.
+export async function updateOrder(number, change) {
+  const tx = (await database()).transaction("orders", "readwrite", STRICT);
+  const kept = await tx.store.get(number);
+  const record = kept && change(kept);
+  if (record) tx.store.put(record);
+  await tx.done;
+  return record || kept;
+}
+
+const ORDER_KEPT_MS = 14 * 24 * 3600 * 1000;
+
+// The order the server gave, keeping this device's cartons and the packs it has not heard of yet.
+// Orders untouched for two weeks, with nothing waiting and no carton open, are let go.
+export async function storeServerOrder(serverOrder, settled) {
+  const tx = (await database()).transaction("orders", "readwrite", STRICT);
+  const cutoff = new Date(Date.now() - ORDER_KEPT_MS).toISOString();
+  for (const kept of await tx.store.getAll()) {
+    const idle = (kept.fetched_at || "") < cutoff && !(kept.local || []).length && !(kept.cartons || []).some((c) => c.status === "open");
+    if (idle && kept.number !== serverOrder.number) tx.store.delete(kept.number);
+  }
+  const previous = await tx.store.get(serverOrder.number);
+  const record = {
+    ...(previous || {}), ...serverOrder,
+    cartons: previous?.cartons || [],
+    local: (previous?.local || []).filter((entry) => !settled.has(entry.id)),
+    fetched_at: new Date().toISOString(),
+  };
+  tx.store.put(record);
+  await tx.done;
+  return record;
+}
+
+export async function putLocation(location) {
+  const tx = (await database()).transaction("locations", "readwrite");
+  tx.store.put(location);
   await tx.done;
 }

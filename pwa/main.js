@@ -11,8 +11,10 @@ import { manualEntry } from "./scan/manual.js";
 import { startWedge } from "./scan/wedge.js";
 import { loadSession, registerServiceWorker } from "./session.js";
 import { countView } from "./views/count.js";
+import { dispatchView } from "./views/dispatch.js";
 import { homeView } from "./views/home.js";
 import { moveView } from "./views/move.js";
+import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
 import { mountStatusBar } from "./views/statusbar.js";
@@ -25,6 +27,8 @@ const ROUTES = [
   [/^\/receive$/, receiveView],
   [/^\/pick$/, pickListView],
   [/^\/pick\/(.+)$/, pickView],
+  [/^\/pack$/, packView],
+  [/^\/dispatch$/, dispatchView],
   [/^\/count$/, countView],
   [/^\/status$/, statusView],
 ];
@@ -89,7 +93,9 @@ function route() {
   for (const [pattern, make] of ROUTES) {
     const match = pattern.exec(path);
     if (match) {
-      view = make({ user, params: match.slice(1), navigate: (hash) => { location.hash = hash; } });
+      // actionsChanged: a screen whose buttons change with its step (pack) asks for the bar again.
+      view = make({ user, params: match.slice(1), navigate: (hash) => { location.hash = hash; },
+        actionsChanged: () => { if (current === view) renderActions(view, path); } });
       break;
     }
   }
@@ -102,14 +108,21 @@ function route() {
   if (view.scanning) parts.push(manualEntry({ label: "No scanner? Type the code" }));
   app.replaceChildren(...parts);
   app.dataset.screen = view.title;
+  renderActions(view, path);
+  view.refresh?.();
+  window.scrollTo(0, 0);
+}
+
+function renderActions(view, path) {
   const bottom = [...(view.actions || [])];
   if (path !== "/" && !view.back) bottom.unshift(h("a", { href: "#/", class: "big-button", id: "home-button" }, "Home"));
-  if (view.scanning) bottom.push(h("button", { type: "button", class: "big-button info", id: "camera-button", onclick: toggleCamera }, "Camera"));
+  if (view.scanning) {
+    bottom.push(h("button", { type: "button", class: "big-button info", id: "camera-button", onclick: toggleCamera },
+      camera ? "Stop camera" : "Camera"));
+  }
   if (view.primary) bottom.push(view.primary); // the main action sits last: under the right thumb
   actionBar.replaceChildren(...bottom);
   actionBar.dataset.count = String(bottom.length);
-  view.refresh?.();
-  window.scrollTo(0, 0);
 }
 
 // Scans are handled one at a time, in the order they came, whatever their source.

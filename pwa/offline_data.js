@@ -1,9 +1,11 @@
 // What the device needs to work without a connection: the catalogue (items, barcodes, pack
 // sizes, locations) and the person's tasks, downloaded into IndexedDB while online.
 import * as db from "./db.js";
+import { outboxEvents } from "./outbox.js";
 
 const REFRESH_MS = 5 * 60 * 1000;
 const PAGE_LIMIT = 1000;
+const TASKS_AFTER_SYNC_MS = 400;
 const MAX_PAGES = 500; // 500,000 items: far beyond any warehouse this runs in; stops a looping cursor
 
 export const dataEvents = new EventTarget(); // "changed" after a refresh stored something
@@ -39,6 +41,8 @@ export async function refreshCatalog() {
 
 // GET /api/v1/tasks; a server without it (404) simply has no tasks for this device.
 export async function refreshTasks() {
+  // Before the request: the local progress the server already has is in its answer.
+  const settled = await db.settledLocalIds("tasks");
   let tasks;
   try {
     tasks = (await getJson("/api/v1/tasks")).tasks || [];
@@ -46,7 +50,7 @@ export async function refreshTasks() {
     if (error.status !== 404) throw error;
     tasks = [];
   }
-  await db.replaceTasks(tasks);
+  await db.replaceTasks(tasks, settled);
   await db.setMeta({ tasks_synced_at: new Date().toISOString() });
   dataEvents.dispatchEvent(new Event("changed"));
   return tasks.length;
@@ -60,8 +64,25 @@ export async function refreshAll() {
   }
 }
 
+// After scans reach the server, the tasks change there (a short pick re-allocated to another bin,
+// steps done): fetch them again, once per quiet moment rather than once per scan.
+let lastSyncSeen = null;
+let taskTimer = null;
+function refreshTasksAfterSync() {
+  clearTimeout(taskTimer);
+  taskTimer = setTimeout(async () => {
+    if (!navigator.onLine) return;
+    const { last_sync_at: lastSync } = await db.getMetas(["last_sync_at"]);
+    if (!lastSync || lastSync === lastSyncSeen) return;
+    lastSyncSeen = lastSync;
+    refreshTasks().catch((error) => console.warn("tasks not refreshed:", error.message));
+  }, TASKS_AFTER_SYNC_MS);
+}
+
 export function startRefreshing() {
   window.addEventListener("online", refreshAll);
   setInterval(refreshAll, REFRESH_MS);
+  outboxEvents.addEventListener("changed", refreshTasksAfterSync);
+  db.getMeta("last_sync_at").then((at) => { lastSyncSeen = lastSyncSeen ?? at ?? null; });
   return refreshAll();
 }

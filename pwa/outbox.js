@@ -26,12 +26,14 @@ function changed() {
 
 // Resolves only after the movement is committed to disk: the caller may then beep.
 // `movement`: {kind, item, qty, uom?, from?, to?, ref?, lot?, expiry?} plus `label` for the screen.
-export async function enqueue(movement) {
+// `also(id)`: what the screen records about this scan ([{store, value, key?}]), committed with it.
+export async function enqueue(movement, { also } = {}) {
+  const id = crypto.randomUUID();
   const record = await db.addToOutbox({
     ...movement,
-    id: crypto.randomUUID(),
+    id,
     occurred_at: new Date().toISOString(),
-  });
+  }, also ? also(id) : []);
   changed();
   if (IN_WINDOW) {
     if (navigator.onLine) replay();

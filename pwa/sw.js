@@ -4,7 +4,7 @@ import { replay, SYNC_TAG } from "/pwa/outbox.js";
 
 // Bump on every change to a file below: a new version precaches afresh and deletes the old cache.
 // IndexedDB (the outbox, the catalogue) is not in any cache and is never touched here.
-const CACHE_VERSION = "2026-11-26.1";
+const CACHE_VERSION = "2026-11-27.1";
 const CACHE_PREFIX = "dockhand-shell-";
 const CACHE_NAME = CACHE_PREFIX + CACHE_VERSION;
 const NAVIGATION_TIMEOUT_MS = 4000; // a weak signal answers slower than the cached shell
@@ -21,6 +21,7 @@ const SHELL = [
   "/static/vendor/barcode-detector/zxing-exported.js",
   "/static/vendor/zxing-wasm/zxing_reader.wasm",
   "/pwa/main.js",
+  "/pwa/api.js",
   "/pwa/db.js",
   "/pwa/outbox.js",
   "/pwa/session.js",
@@ -34,12 +35,15 @@ const SHELL = [
   "/pwa/scan/camera.js",
   "/pwa/scan/manual.js",
   "/pwa/scan/lookup.js",
+  "/pwa/scan/sscc.js",
   "/pwa/views/ui.js",
   "/pwa/views/statusbar.js",
   "/pwa/views/home.js",
   "/pwa/views/move.js",
   "/pwa/views/receive.js",
   "/pwa/views/pick.js",
+  "/pwa/views/pack.js",
+  "/pwa/views/dispatch.js",
   "/pwa/views/count.js",
   "/pwa/views/status.js",
 ];

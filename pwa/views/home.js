@@ -1,11 +1,14 @@
 // Home: one huge button per kind of work the signed-in person's roles allow, and signing out.
 import * as db from "../db.js";
 import { signOut } from "../session.js";
+import { openSteps } from "./pick.js";
 import { clockTime, confirmDialog, h } from "./ui.js";
 
 const FLOOR_ROLES = ["picker", "receiver", "counter", "supervisor", "admin"];
 const WORK = [
   { href: "#/pick", label: "Pick", roles: ["picker", "supervisor", "admin"], tasks: "pick" },
+  { href: "#/pack", label: "Pack", roles: ["picker", "supervisor", "admin"], note: "cartons, labels, slips" },
+  { href: "#/dispatch", label: "Dispatch", roles: ["picker", "supervisor", "admin"], note: "cartons out at the dock" },
   { href: "#/receive", label: "Receive", roles: ["receiver", "supervisor", "admin"], tasks: "receive" },
   { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
@@ -15,7 +18,7 @@ export function homeView({ user }) {
   const roles = new Set(user.roles || []);
   const work = WORK.filter((w) => w.roles.some((role) => roles.has(role)));
   const buttons = work.map((w) => h("a", { href: w.href, class: "work-button", id: `work-${w.href.slice(2)}` },
-    h("span", { class: "work-label" }, w.label), h("span", { class: "work-count", dataset: { tasks: w.tasks || "" } })));
+    h("span", { class: "work-label" }, w.label), h("span", { class: "work-count", dataset: { tasks: w.tasks || "" } }, w.note || "")));
   const catalogue = h("p", { class: "muted", id: "catalog-info" }, "Catalogue: not downloaded yet");
   const el = h("section", { class: "screen home" },
     h("h1", {}, `Hi ${user.username}`),
@@ -30,7 +33,7 @@ export function homeView({ user }) {
       const slot = button.querySelector(".work-count");
       const kind = slot.dataset.tasks;
       if (!kind) continue;
-      const n = tasks.filter((t) => t.kind === kind).length;
+      const n = tasks.filter((t) => t.kind === kind && (kind !== "pick" || openSteps(t).length > 0)).length;
       slot.textContent = n ? `${n} open` : "no tasks";
     }
     catalogue.dataset.items = String(counts.items);

@@ -1,37 +1,45 @@
-// Pick: the person's pick tasks (downloaded with GET /api/v1/tasks, kept in IndexedDB).
-// Per line: go to the bin → scan bin → scan item → quantity → scan tote → `pick` with ref = order.
-// "Short" reports what is missing at the bin (`short`).
+// Pick: the walks from GET /api/v1/tasks, kept in IndexedDB, worked step by step in walk order.
+// Per step: scan the bin → the item (a case counts its pack size) → quantity → the order's own
+// tote → `pick` with ref = order. "Short" asks how many are missing and queues `short`.
 import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
-import { confirmDialog, h, packBadge, qtyControl, quantityText, resultLine, stepRow, validQty } from "./ui.js";
+import { h, numberDialog, packBadge, qtyControl, quantityText, resultLine, setChildren, stepRow, validQty } from "./ui.js";
 
-export function remaining(line) {
-  const done = Math.max(line.picked || 0, line.picked_here || 0) + (line.shorted_here || 0);
-  return Math.max(0, line.qty - done);
+// The walk: the server's steps, in walk order (GET /api/v1/tasks sorts them).
+export function stepsOf(task) {
+  return Array.isArray(task.steps) ? task.steps : [];
 }
 
-function bestBins(line) {
-  return [...(line.bins || [])].sort((a, b) => String(a.walk_key ?? "").localeCompare(String(b.walk_key ?? "")));
+// What is left at a step: the server's numbers and this device's scans the server has not had yet.
+export function remaining(task, step) {
+  if (step.status && step.status !== "open") return 0;
+  const mine = (task.local || []).filter((entry) => entry.step === step.step);
+  const done = mine.reduce((sum, entry) => sum + entry.qty, 0);
+  return Math.max(0, step.qty - (step.picked || 0) - done);
 }
 
-function walkOrder(lines) {
-  const key = (line) => String(bestBins(line)[0]?.walk_key ?? "~");
-  return [...lines].sort((a, b) => key(a).localeCompare(key(b)) || a.line - b.line);
+export function openSteps(task) {
+  return stepsOf(task).filter((step) => remaining(task, step) > 0);
 }
 
-export function pickListView({ navigate }) {
+function ordersOf(task) {
+  return task.orders?.length ? task.orders : [task.order].filter(Boolean);
+}
+
+export function pickListView() {
   const list = h("div", { class: "work-list", id: "pick-list" });
   const el = h("section", { class: "screen" }, h("h1", {}, "Pick"), list);
 
   async function refresh() {
     const tasks = (await db.listTasks()).filter((task) => task.kind === "pick");
-    const open = tasks.filter((task) => task.lines.some((line) => remaining(line) > 0));
+    const open = tasks.filter((task) => openSteps(task).length > 0);
     list.replaceChildren(...(open.length ? open.map((task) => {
-      const toGo = task.lines.filter((line) => remaining(line) > 0).length;
-      return h("a", { href: `#/pick/${encodeURIComponent(task.key)}`, class: "work-button" },
-        h("span", { class: "work-label" }, task.order),
-        h("span", { class: "work-count" }, `${toGo} of ${task.lines.length} lines to pick`));
+      const all = stepsOf(task).filter((step) => !step.status || step.status === "open");
+      const toGo = openSteps(task).length;
+      return h("a", { href: `#/pick/${encodeURIComponent(task.key)}`, class: "work-button", dataset: { orders: ordersOf(task).join(" ") } },
+        h("span", { class: "work-label" }, ordersOf(task).join(", ")),
+        h("span", { class: "work-count" }, `${toGo} of ${all.length} steps to pick`));
     }) : [h("p", { class: "notice", id: "no-tasks" }, "No pick tasks. New ones arrive when you are online.")]));
   }
   refresh();
@@ -40,47 +48,69 @@ export function pickListView({ navigate }) {
   } };
 }
 
-export function pickView({ navigate, params }) {
+export function pickView({ params }) {
   const key = decodeURIComponent(params[0]);
-  const state = { task: null, line: null, bin: null, item: null, qty: 1, tote: null, last: null };
+  // bin: the bin scanned for the current step; item: the item scan; stepId: the step they belong to.
+  const state = { task: null, step: null, stepId: null, bin: null, item: null, qty: 1, last: null };
   const el = h("section", { class: "screen", id: "pick-screen" });
 
-  const step = () => (!state.bin ? "bin" : !state.item ? "item" : "tote");
+  const now = () => (!state.bin ? "bin" : !state.item ? "item" : "tote");
 
+  // Reload from IndexedDB; the scans already made for the step on show stay if it is still the one.
   async function load() {
     state.task = await db.getTask(key);
-    state.line = state.task ? walkOrder(state.task.lines).find((line) => remaining(line) > 0) || null : null;
-    state.bin = null;
-    state.item = null;
+    const next = state.task ? openSteps(state.task)[0] || null : null;
+    if (!next || next.step !== state.stepId) {
+      // Same bin as the step just finished (batch picking, or the rest after a short): no need to scan it again.
+      state.bin = next && state.bin === next.location ? state.bin : null;
+      state.item = null;
+    }
+    state.step = next;
+    state.stepId = next?.step ?? null;
     render();
   }
 
   function render() {
-    const { task, line } = state;
+    const { task, step } = state;
     if (!task) {
-      el.replaceChildren(h("h1", {}, "Pick"), h("p", { class: "notice" }, "This task is no longer on this device."));
+      el.dataset.step = "done";
+      setChildren(el, h("h1", {}, "Pick"), h("p", { class: "prompt done", id: "prompt" }, "Nothing left to pick here"),
+        h("p", { class: "notice" }, "This walk is finished, or the server took it back."), resultLine(state.last));
       return;
     }
-    if (!line) {
-      el.replaceChildren(h("h1", {}, `Order ${task.order}`), resultLine(state.last),
-        h("p", { class: "prompt done", id: "prompt" }, "All lines picked"));
+    const title = ordersOf(task).join(", ");
+    if (!step) {
+      el.dataset.step = "done";
+      const totes = [...new Set(stepsOf(task).map((s) => s.tote).filter(Boolean))];
+      setChildren(el, h("h1", {}, `Order ${title}`),
+        h("p", { class: "prompt done", id: "prompt" }, "All picked"),
+        totes.length ? h("p", { class: "notice" }, `Take ${totes.join(", ")} to packing.`) : null,
+        resultLine(state.last));
       return;
     }
-    const now = step();
-    const bins = bestBins(line).map((bin) => bin.location);
-    const left = remaining(line);
-    el.dataset.step = now;
-    el.replaceChildren(
-      h("h1", {}, `Order ${task.order}`),
+    const step_ = now();
+    const left = remaining(task, step);
+    const walk = stepsOf(task).filter((s) => !s.status || s.status === "open");
+    const position = walk.findIndex((s) => s.step === step.step) + 1;
+    el.dataset.step = step_;
+    el.dataset.order = step.order;
+    setChildren(el, 
+      h("h1", {}, `Order ${step.order}`),
+      h("p", { class: "muted", id: "walk-position" }, `Step ${position} of ${walk.length}` + (ordersOf(task).length > 1 ? ` · walk ${title}` : "")),
       h("p", { class: "prompt", id: "prompt" },
-        now === "bin" ? `Go to ${bins[0] || "?"} and scan it` : now === "item" ? `Scan ${line.name || line.item}` : "Scan the tote"),
+        step_ === "bin" ? `Go to ${step.location} and scan it`
+          : step_ === "item" ? `Scan ${step.name || step.item}`
+            : step.tote ? `Put in ${step.tote} and scan it` : "Scan the tote"),
       h("ol", { class: "steps" },
-        stepRow("Bin", state.bin || bins.join(", "), { current: now === "bin" }),
-        stepRow("Item", state.item ? state.item.name : line.name || line.item, {
-          current: now === "item", note: [`${line.item} · pick ${left}`, " ", packBadge(state.item)] }),
+        stepRow("Bin", state.bin || step.location, { current: step_ === "bin", id: "step-bin", done: !!state.bin }),
+        stepRow("Item", state.item ? state.item.name : step.name || step.item, {
+          current: step_ === "item", id: "step-item",
+          note: [`${step.item} · pick `, h("b", { id: "step-left" }, String(left)), step.lot ? ` · lot ${step.lot}` : "", " ",
+            packBadge(state.item)] }),
         state.item ? h("li", { class: "step current qty" }, h("span", { class: "step-label" }, "Quantity"),
           qtyControl(state.qty, (qty) => { state.qty = qty; }, { unit: state.item.uom !== "EA" ? state.item.uom : "" })) : null,
-        stepRow("Tote", state.tote ? `${state.tote} (scan it)` : null, { current: now === "tote" })),
+        stepRow("Tote", step.tote || (step_ === "tote" ? null : "any empty tote"), { current: step_ === "tote", id: "step-tote",
+          done: false })),
       resultLine(state.last));
   }
 
@@ -96,65 +126,76 @@ export function pickView({ navigate, params }) {
     feedback.step();
   }
 
+  // The scan's progress goes into the task record in the same transaction as the movement.
+  function recordLocally(step, kind, qtyBase) {
+    return (id) => [{ store: "tasks", key, update: (task) => task && {
+      ...task, local: [...(task.local || []), { id, step: step.step, kind, qty: qtyBase }] } }];
+  }
+
   async function onScan(scan) {
-    const line = state.line;
-    if (!line) return refuse("Nothing left to pick here", scan.code);
+    const step = state.step;
+    if (!step) return refuse("Nothing left to pick here", scan.code);
     if (scan.type === "unknown") return refuse("Unknown code", scan.code);
-    const bins = (line.bins || []).map((bin) => bin.location);
-    const now = step();
-    if (now === "bin" || (now === "item" && scan.type === "location")) {
-      if (scan.type !== "location" || !bins.includes(scan.code)) return refuse("Wrong bin", `go to ${bins.join(" or ")}`);
+    const at = now();
+    if (at === "bin" || (at === "item" && scan.type === "location")) {
+      if (scan.type !== "location" || scan.code !== step.location) return refuse("Wrong bin", `go to ${step.location}`);
       state.bin = scan.code;
       return accept(`At ${scan.code}`);
     }
-    if (now === "item" || (now === "tote" && scan.type === "item")) {
-      if (scan.type !== "item" || scan.sku !== line.item) return refuse("Wrong item", `this line is ${line.name || line.item}`);
-      const left = remaining(line);
+    if (at === "item" || (at === "tote" && scan.type === "item")) {
+      if (scan.type !== "item" || scan.sku !== step.item) return refuse("Wrong item", `this step is ${step.name || step.item}`);
+      const left = remaining(state.task, step);
+      if (scan.factor > left) return refuse("Case too big", `${scan.uom} = ${scan.factor}, only ${left} to pick: scan a unit`);
       state.item = scan;
       state.qty = scan.factor > 1 ? Math.max(1, Math.floor(left / scan.factor)) : left;
       return accept(`${scan.name}: pick ${quantityText(state.qty, scan.uom)}`);
     }
     if (scan.location.kind !== "tote") return refuse("Scan a tote", `${scan.code} is a ${scan.location.kind}`);
+    if (step.tote && scan.code !== step.tote) return refuse("Wrong tote", `${step.order} goes in ${step.tote}`);
     if (!validQty(state.qty)) return refuse("Check the quantity", "a whole number from 1");
     const base = state.qty * state.item.factor;
-    if (base > remaining(line)) return refuse("Too many", `only ${remaining(line)} left on this line`);
-    const movement = { kind: "pick", item: line.item, qty: state.qty, uom: state.item.uom, from: state.bin, to: scan.code,
-      ref: state.task.order, lot: state.item.lot, expiry: state.item.expiry, label: state.item.name };
+    const left = remaining(state.task, step);
+    if (base > left) return refuse("Too many", `only ${left} left at this step`);
+    const movement = { kind: "pick", item: step.item, qty: state.qty, uom: state.item.uom, from: state.bin, to: scan.code,
+      ref: step.order, lot: state.item.lot || step.lot || undefined, expiry: state.item.expiry || step.expiry || undefined,
+      label: state.item.name };
     try {
-      await enqueue(movement);
+      await enqueue(movement, { also: recordLocally(step, "pick", base) });
     } catch (error) {
       return refuse("Not saved, scan again", error.message);
     }
-    line.picked_here = Math.max(line.picked || 0, line.picked_here || 0) + base;
-    await db.putTask(state.task);
-    state.tote = scan.code;
     const text = `Picked ${quantityText(movement.qty, movement.uom)} × ${state.item.name}`;
     state.last = { kind: "ok", text: `${text} → ${scan.code}` };
+    state.item = null;
     feedback.success(text, `→ ${scan.code}`);
     await load();
   }
 
   const short = h("button", { type: "button", class: "big-button warn", id: "short", onclick: async () => {
-    const line = state.line;
-    if (!line) return;
-    const left = remaining(line);
-    const bin = state.bin || bestBins(line)[0]?.location;
-    const ok = await confirmDialog({ message: `Report ${left} × ${line.name || line.item} missing at ${bin}?`,
-      confirm: "Report short", cancel: "Back to picking" });
-    if (!ok) return;
+    const step = state.step;
+    if (!step) return;
+    const left = remaining(state.task, step);
+    const missing = await numberDialog({
+      message: "How many are missing?",
+      detail: `${step.name || step.item} at ${step.location}: ${left} to pick`,
+      value: left, max: left, confirm: "Report short", cancel: "Back",
+    });
+    if (missing === null) return;
+    // The current state may have moved on while the dialog was open (a scan): report against the step asked about.
     try {
-      await enqueue({ kind: "short", item: line.item, qty: left, from: bin, ref: state.task.order, label: line.name });
+      await enqueue({ kind: "short", item: step.item, qty: missing, from: step.location, ref: step.order, label: step.name },
+        { also: recordLocally(step, "short", missing) });
     } catch (error) {
       return refuse("Not saved, try again", error.message);
     }
-    line.shorted_here = (line.shorted_here || 0) + left;
-    await db.putTask(state.task);
-    state.last = { kind: "ok", text: `Short ${left} × ${line.name || line.item} reported` };
-    feedback.success(`Short reported`, `${left} × ${line.item}`);
+    const rest = left - missing;
+    state.item = null; // the quantity on show was for before the short: scan the item again for the rest
+    state.last = { kind: "ok", text: `Short ${missing} × ${step.name || step.item} reported` + (rest ? ` · pick the other ${rest}` : "") };
+    feedback.success("Short reported", rest ? `pick the other ${rest}` : `${missing} × ${step.item}`);
     await load();
   } }, "Short");
   const back = h("a", { href: "#/pick", class: "big-button" }, "Orders");
 
   load();
-  return { title: "Pick", el, onScan, scanning: true, back: true, actions: [back, short] };
+  return { title: "Pick", el, onScan, refresh: load, scanning: true, back: true, actions: [back, short] };
 }

@@ -17,6 +17,12 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
+// el.replaceChildren(...) that skips null/false like h() does (the DOM would print "null").
+export function setChildren(element, ...children) {
+  element.replaceChildren(...children.flat(Infinity).filter((child) => child !== undefined && child !== null && child !== false));
+  return element;
+}
+
 // An in-page yes/no question (never window.confirm: it blocks scanning and looks like a browser error).
 export function confirmDialog({ message, detail, confirm = "Yes", cancel = "Cancel", danger = false }) {
   return new Promise((resolve) => {
@@ -34,6 +40,59 @@ export function confirmDialog({ message, detail, confirm = "Yes", cancel = "Canc
     document.body.append(dialog);
     dialog.showModal();
     cancelButton.focus(); // the safe answer is the one Enter picks
+  });
+}
+
+// A number asked for with a big keypad (gloves, no system keyboard popping up over the screen).
+// Resolves with a whole number from 1 to `max`, or null when cancelled. Digit keys work too.
+export function numberDialog({ message, detail, value = "", max = MAX_QTY, confirm = "OK", cancel = "Cancel" }) {
+  return new Promise((resolve) => {
+    let typed = value === "" ? "" : String(value);
+    let fresh = true; // the first key replaces the suggested number
+    const display = h("output", { class: "keypad-display", id: "keypad-display", "aria-live": "polite" });
+    const problem = h("p", { class: "keypad-problem", id: "keypad-problem" });
+    const show = () => {
+      display.textContent = typed || "0";
+      const n = Number(typed);
+      problem.textContent = typed && (n < 1 || n > max) ? `From 1 to ${max}` : "";
+      confirmButton.disabled = !typed || n < 1 || n > max;
+    };
+    const press = (key) => {
+      if (key === "clear") typed = "";
+      else if (key === "back") typed = typed.slice(0, -1);
+      else typed = (fresh ? "" : typed).concat(key).replace(/^0+/, "").slice(0, 7);
+      fresh = false;
+      show();
+    };
+    const key = (label, code, extra = {}) => h("button", { type: "button", class: "key", dataset: { key: code },
+      onclick: () => press(code), ...extra }, label);
+    const keys = [..."123456789"].map((d) => key(d, d));
+    keys.push(key("C", "clear", { "aria-label": "Clear" }), key("0", "0"), key("⌫", "back", { "aria-label": "Delete one" }));
+    const cancelButton = h("button", { type: "submit", value: "cancel", class: "big-button" }, cancel);
+    const confirmButton = h("button", { type: "submit", value: "ok", class: "big-button warn", id: "keypad-ok" }, confirm);
+    const dialog = h("dialog", { class: "confirm keypad-dialog", "aria-labelledby": "keypad-message" },
+      h("form", { method: "dialog", class: "stack" },
+        h("p", { id: "keypad-message", class: "confirm-message" }, message),
+        detail ? h("p", { class: "confirm-detail" }, detail) : null,
+        display, problem,
+        h("div", { class: "keypad" }, keys),
+        h("div", { class: "dialog-actions" }, cancelButton, confirmButton)));
+    const onKey = (event) => {
+      if (/^\d$/.test(event.key)) press(event.key);
+      else if (event.key === "Backspace") press("back");
+      else return;
+      event.preventDefault();
+    };
+    dialog.addEventListener("keydown", onKey);
+    dialog.addEventListener("close", () => {
+      const n = Number(typed);
+      resolve(dialog.returnValue === "ok" && n >= 1 && n <= max ? n : null);
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    show();
+    dialog.showModal();
+    cancelButton.focus();
   });
 }
 
@@ -56,8 +115,9 @@ export function movementText(m) {
 }
 
 // One row of a scan sequence: "From  WH1-A-01-01", the current one highlighted.
-export function stepRow(label, value, { current = false, note = null, id = null } = {}) {
-  return h("li", { class: `step ${current ? "current" : value ? "done" : ""}`, id },
+// `done: false` shows a value still to come (the tote to use) without marking the row done.
+export function stepRow(label, value, { current = false, note = null, id = null, done = null } = {}) {
+  return h("li", { class: `step ${current ? "current" : (done ?? value) ? "done" : ""}`, id },
     h("span", { class: "step-label" }, label),
     h("span", { class: "step-value" }, value || (current ? "scan now" : "—")),
     note ? h("span", { class: "step-note" }, note) : null);

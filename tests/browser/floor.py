@@ -100,3 +100,57 @@ def receive_stock_on_server(live_server, location: str, qty_each: int, skus) -> 
                   "to": location, "occurred_at": "2026-11-25T08:00:00Z"} for n, sku in enumerate(skus, start=1)]
     status, body = live_server.api("POST", "/api/v1/sync", token, {"device_id": "seed-handheld", "movements": movements})
     assert status == 200 and {r["status"] for r in body["results"]} <= {"applied", "duplicate"}, body
+
+
+# ---- orders on the server, as the order system and the supervisor make them ------------------
+
+def item_barcodes(sku: str) -> tuple[str, str]:
+    """A demo item's unit GTIN-13 and case GTIN-14 (webapp/services/demo.py: DH-1nnnn → 5012345 + nnnnn)."""
+    from webapp.domain.checkdigit import with_check_digit
+
+    body = "5012345" + f"{int(sku.split('-')[1]) - 10000:05d}"
+    return with_check_digit(body), with_check_digit("1" + body)
+
+
+def release_order(live_server, number: str, lines: list[tuple[str, int]]) -> dict:
+    """A real order, reserved (validated) and released to the floor; its pick task as GET /api/v1/tasks gives it."""
+    boss = live_server.token("maria")
+    status, body = live_server.api("POST", "/api/v1/orders", boss, {
+        "number": number, "lines": [{"item": sku, "qty": qty} for sku, qty in lines],
+        "ship_to": {"name": "Ann Baker", "lines": ["12 Mill Lane", "York YO1 7HH"]}})
+    assert status == 201 and body["state"] == "validated", body
+    status, body = live_server.api("POST", f"/api/v1/orders/{number}/transition", boss, {"to": "picking"})
+    assert status == 200 and body["state"] == "picking", body
+    return pick_task(live_server, number)
+
+
+def pick_task(live_server, number: str) -> dict:
+    status, body = live_server.api("GET", "/api/v1/tasks", live_server.token("asha"))
+    assert status == 200, body
+    [task] = [t for t in body["tasks"] if t["kind"] == "pick" and number in t["orders"]]
+    return task
+
+
+def pick_through_api(live_server, number: str) -> dict:
+    """asha picks every open step of the order's task into its tote (another handheld, straight to the server)."""
+    task = pick_task(live_server, number)
+    steps = [s for s in task["steps"] if s["order"] == number and s["status"] == "open"]
+    movements = [{"id": f"api-pick-{number}-{s['step']}", "device_seq": n, "kind": "pick", "item": s["item"],
+                  "qty": s["qty"] - s["picked"], "from": s["location"], "to": s["tote"], "ref": number,
+                  "occurred_at": "2026-11-26T09:00:00Z"} for n, s in enumerate(steps, start=1)]
+    status, body = live_server.api("POST", "/api/v1/sync", live_server.token("asha"),
+                                   {"device_id": f"api-picker-{number}", "movements": movements})
+    assert status == 200 and {r["status"] for r in body["results"]} == {"applied"}, body
+    return task
+
+
+def stock_numbers(live_server, sku: str) -> dict:
+    status, body = live_server.api("GET", f"/api/v1/stock/{sku}", live_server.token("maria"))
+    assert status == 200, body
+    return body
+
+
+def order_on_server(live_server, number: str) -> dict:
+    status, body = live_server.api("GET", f"/api/v1/orders/{number}", live_server.token("maria"))
+    assert status == 200, body
+    return body

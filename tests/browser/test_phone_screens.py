@@ -8,17 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.floor import ITEMS, open_screen, phone, scan, sign_in, wait_offline_ready, wait_step
+from tests.browser.floor import (ITEMS, item_barcodes, open_screen, phone, pick_through_api, release_order, scan, sign_in,
+                                 wait_offline_ready, wait_step)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("DOCKHAND_SHOTS", "/tmp/dockhand-shots"))
 MIN_TARGET_PX = 64
-PICK_TASKS = {"tasks": [{"kind": "pick", "order": "SO-1", "state": "picking", "lines": [
-    {"line": 1, "item": "DH-10002", "name": "Basmati Rice 400g", "qty": 3, "picked": 0,
-     "bins": [{"location": "WH1-A-02-01", "walk_key": "1-00-001-1"}]},
-    {"line": 2, "item": "DH-10001", "name": "Basmati Rice 250g", "qty": 2, "picked": 0,
-     "bins": [{"location": "WH1-A-01-01", "walk_key": "1-00-000-1"}]},
-]}]}
+PICK_ORDER, PACK_ORDER = "SO-PHONE-PICK", "SO-PHONE-PACK"
 
 SMALL_TARGETS = """() => [...document.querySelectorAll('button, a, input')]
     .filter((el) => el.offsetParent !== null && !el.closest('dialog:not([open])'))
@@ -36,15 +32,17 @@ def check_and_save(page, name: str) -> None:
 
 
 def test_phone_screens_have_big_targets_and_fit_the_screen(chromium, live_server):
+    pick_task = release_order(live_server, PICK_ORDER, [("DH-10025", 3), ("DH-10026", 2)])
+    release_order(live_server, PACK_ORDER, [("DH-10027", 2), ("DH-10028", 1)])
+    pack_task = pick_through_api(live_server, PACK_ORDER)
     context = phone(chromium)
     try:
-        context.route("**/api/v1/tasks", lambda route: route.fulfill(json=PICK_TASKS))
         page = context.new_page()
         page.goto(live_server.url + "/login")
         check_and_save(page, "login")
         sign_in(page, live_server.url, "maria")  # a supervisor sees every kind of work
         wait_offline_ready(page)
-        page.wait_for_selector("#work-pick .work-count:text-is('1 open')")
+        page.wait_for_selector("#work-pick .work-count:has-text('open')")
         check_and_save(page, "home")
 
         open_screen(page, "#/move", "Move stock")
@@ -62,12 +60,49 @@ def test_phone_screens_have_big_targets_and_fit_the_screen(chromium, live_server
         check_and_save(page, "move-done")
 
         open_screen(page, "#/pick", "Pick")
-        page.click("#pick-list a")
+        page.click(f"#pick-list a[data-orders~='{PICK_ORDER}']", timeout=15_000)
         page.wait_for_selector("#pick-screen[data-step='bin']")
-        assert "WH1-A-01-01" in page.inner_text("#prompt")  # walk order: the nearer bin first
-        scan(page, "WH1-A-01-01")
+        first = pick_task["steps"][0]
+        assert first["location"] in page.inner_text("#prompt")  # walk order: the server's first step
+        scan(page, first["location"])
         page.wait_for_selector("#pick-screen[data-step='item']")
         check_and_save(page, "pick")
+        page.click("#short")
+        page.wait_for_selector("dialog.keypad-dialog[open]")
+        page.click("dialog.keypad-dialog [data-key='1']")
+        check_and_save(page, "pick-short")
+        page.click("dialog.keypad-dialog button[value=cancel]")  # nothing reported
+        page.wait_for_selector("dialog.keypad-dialog", state="detached")
+
+        open_screen(page, "#/pack", "Pack")
+        scan(page, "WH1-PACK-1")
+        wait_step(page, "pack-screen", "order")
+        scan(page, PACK_ORDER)  # the packing slip's or pick list's order barcode
+        wait_step(page, "pack-screen", "tote")
+        scan(page, pack_task["steps"][0]["tote"])
+        wait_step(page, "pack-screen", "carton")
+        check_and_save(page, "pack-order")
+        page.click("#open-carton-button")
+        wait_step(page, "pack-screen", "item")
+        sscc = page.get_attribute("#open-carton", "data-sscc")
+        scan(page, item_barcodes("DH-10027")[0])
+        page.wait_for_selector("#pack-lines li[data-item='DH-10027'][data-packed='1']")
+        check_and_save(page, "pack-carton")
+        scan(page, item_barcodes("DH-10027")[0])
+        scan(page, item_barcodes("DH-10028")[0])
+        page.wait_for_selector("#pack-lines li[data-item='DH-10028'][data-packed='1']")
+        page.click("#close-carton-button")
+        page.wait_for_selector("#result.ok:has-text('closed')")
+        page.wait_for_selector("#packing-slip")
+        page.wait_for_selector("#order-state:text-is('packed')", timeout=10_000)  # the server's word, fetched again
+        check_and_save(page, "pack-closed")
+
+        open_screen(page, "#/dispatch", "Dispatch")
+        scan(page, "WH1-OUT-1")
+        wait_step(page, "dispatch-screen", "carton")
+        scan(page, "]C100" + sscc)
+        page.wait_for_selector("#dispatched-count:text-is('1')")
+        check_and_save(page, "dispatch")
 
         open_screen(page, "#/count", "Count")
         scan(page, "WH1-A-04-01")

@@ -1,0 +1,70 @@
+// The few direct calls a screen makes to the server (open a carton, read an order): JSON in and
+// out, the session cookie plus its CSRF token. Scans never go this way: they go through the outbox.
+import * as db from "./db.js";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function answer(response, path) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const error = body?.error || {};
+    throw new ApiError(response.status, error.code || `http_${response.status}`,
+      error.message || `${path} answered ${response.status}`);
+  }
+  return body;
+}
+
+// Throws ApiError for an HTTP error, and ApiError(0, "offline") when the server cannot be reached.
+export async function getJson(path) {
+  let response;
+  try {
+    response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "offline", "no connection to the server");
+  }
+  return answer(response, path);
+}
+
+export async function postJson(path, body) {
+  let csrf = await db.getMeta("csrf");
+  for (let attempt = 0; ; attempt += 1) {
+    let response;
+    try {
+      response = await fetch(path, {
+        method: "POST",
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "" },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, "offline", "no connection to the server");
+    }
+    if (response.status === 403 && attempt === 0) {
+      const copy = response.clone();
+      const code = (await copy.json().catch(() => null))?.error?.code;
+      if (code === "csrf_failed") { // the stored token is stale (a server restart, a new session)
+        csrf = await freshCsrf();
+        continue;
+      }
+    }
+    return answer(response, path);
+  }
+}
+
+async function freshCsrf() {
+  const me = await getJson("/api/v1/me");
+  await db.setMeta({ csrf: me.csrf_token, user: me.user });
+  return me.csrf_token;
+}

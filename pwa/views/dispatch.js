@@ -1,0 +1,93 @@
+// Dispatch at the dock: scan the dock door or outbound lane, then each carton's SSCC label. One
+// `dispatch` per carton (the server issues its whole contents); works offline, like every scan.
+import * as db from "../db.js";
+import * as feedback from "../feedback.js";
+import { enqueue, outboxEvents } from "../outbox.js";
+import { ssccFromScan } from "../scan/sscc.js";
+import { clockTime, h, resultLine, setChildren, stepRow } from "./ui.js";
+
+const DOOR_KINDS = new Set(["dock", "outbound"]);
+const LOG_KEPT = 200; // the running list: today's cartons from this device, newest first
+
+export function dispatchView() {
+  const state = { door: null, log: [], waiting: new Set(), refused: new Set(), last: null };
+  const list = h("ul", { class: "cards dispatch-list", id: "dispatched" });
+  const el = h("section", { class: "screen", id: "dispatch-screen" });
+
+  function render() {
+    el.dataset.step = state.door ? "carton" : "door";
+    const here = state.log.filter((entry) => entry.door === state.door);
+    setChildren(el, 
+      h("h1", {}, "Dispatch"),
+      h("p", { class: "prompt", id: "prompt" }, state.door ? "Scan each carton's SSCC label" : "Scan the dock door or outbound lane"),
+      h("ol", { class: "steps" }, stepRow("Door", state.door, { current: !state.door, id: "step-door" })),
+      resultLine(state.last),
+      h("p", { class: "tally" }, "Cartons dispatched here: ", h("b", { id: "dispatched-count" }, String(here.length))),
+      list);
+    list.replaceChildren(...(state.log.length ? state.log.map((entry) => {
+      const status = state.refused.has(entry.id) ? "refused" : state.waiting.has(entry.id) ? "waiting" : "sent";
+      return h("li", { class: `card dispatch-card ${status}`, dataset: { sscc: entry.sscc, status } },
+        h("p", { class: "card-title" }, entry.sscc),
+        h("p", { class: "muted" }, `${entry.door} · ${clockTime(entry.at)} · `,
+          h("b", { class: `dispatch-status ${status}` }, status === "waiting" ? "waiting to send" : status)));
+    }) : [h("li", { class: "muted" }, "No cartons dispatched from this device yet.")]));
+  }
+
+  async function refresh() {
+    const [{ dispatch_door: door, dispatch_log: log }, waiting, attention] = await Promise.all([
+      db.getMetas(["dispatch_door", "dispatch_log"]), db.outboxInOrder(), db.listAttention()]);
+    state.door = state.door || door || null;
+    state.log = log || [];
+    state.waiting = new Set(waiting.map((m) => m.id));
+    state.refused = new Set(attention.map((entry) => entry.id));
+    render();
+  }
+
+  function refuse(text, detail) {
+    state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
+    render();
+    feedback.failure(text, detail);
+  }
+
+  async function onScan(scan) {
+    if (scan.type === "location" && DOOR_KINDS.has(scan.location.kind)) {
+      state.door = scan.code;
+      await db.setMeta({ dispatch_door: scan.code });
+      state.last = { kind: "info", text: `Loading at ${scan.code}` };
+      render();
+      feedback.step();
+      return;
+    }
+    const sscc = scan.type === "location" && scan.location.kind === "carton" ? scan.code : ssccFromScan(scan.code);
+    if (!sscc) return refuse("Not a carton label", `${scan.code}: scan the SSCC (00) barcode`);
+    if (!state.door) return refuse("Scan the dock door first", sscc);
+    const [log, attention] = await Promise.all([db.getMeta("dispatch_log"), db.listAttention()]);
+    const refused = new Set(attention.map((entry) => entry.id)); // a refused scan may be scanned again
+    if ((log || []).some((entry) => entry.sscc === sscc && !refused.has(entry.id))) return refuse("Already dispatched", sscc);
+    const at = new Date().toISOString();
+    try {
+      await enqueue({ kind: "dispatch", from: sscc, qty: 1, label: "carton" }, {
+        also: (id) => [{ store: "meta", key: "dispatch_log", update: (kept) =>
+          [{ id, sscc, door: state.door, at }, ...(kept || [])].slice(0, LOG_KEPT) }],
+      });
+    } catch (error) {
+      return refuse("Not saved, scan again", error.message);
+    }
+    state.last = { kind: "ok", text: `Dispatched ${sscc} at ${state.door}` };
+    feedback.success("Dispatched", sscc);
+    await refresh();
+  }
+
+  const changeDoor = h("button", { type: "button", class: "big-button", id: "change-door", onclick: async () => {
+    state.door = null;
+    await db.setMeta({ dispatch_door: undefined });
+    state.last = null;
+    render();
+  } }, "Change door");
+
+  outboxEvents.addEventListener("changed", refresh);
+  render();
+  refresh();
+  return { title: "Dispatch", el, onScan, refresh, scanning: true, actions: [changeDoor],
+    destroy: () => outboxEvents.removeEventListener("changed", refresh) };
+}
