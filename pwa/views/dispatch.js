@@ -66,7 +66,7 @@ export function dispatchView() {
     if ((log || []).some((entry) => entry.sscc === sscc && !refused.has(entry.id))) return refuse("Already dispatched", sscc);
     const at = new Date().toISOString();
     try {
-      await enqueue({ kind: "dispatch", from: sscc, qty: 1, label: "carton" }, {
+      await enqueue({ kind: "dispatch", from: sscc, to: state.door, qty: 1, label: "carton" }, {
         also: (id) => [{ store: "meta", key: "dispatch_log", update: (kept) =>
           [{ id, sscc, door: state.door, at }, ...(kept || [])].slice(0, LOG_KEPT) }],
       });

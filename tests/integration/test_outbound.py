@@ -118,15 +118,20 @@ def test_full_order_release_pick_pack_dispatch_through_sync_leaves_nothing_held(
     assert "SO-9" in decoded and any(sscc in d for d in decoded)
     assert "<b>Evil</b> & Co" in slip_text and "<i>Road</i>" in slip_text
     # Dispatch at the dock: one scan of the carton's SSCC (as a GS1-128 reader gives it) issues its contents.
-    result = sync(client, outbound["picker"], [{**scan("dispatch", qty=1, from_="00" + sscc), "item": None}]).get_json()
+    assert client.get("/api/v1/totes/TOTE-1", headers=outbound["picker_auth"]).get_json() == {"tote": "TOTE-1", "orders": ["SO-9"]}
+    assert [c["sscc"] for c in client.get("/api/v1/orders/SO-9", headers=outbound["auth"]).get_json()["cartons"]] == [sscc]
+    wrong_door = sync(client, outbound["picker"], [{**scan("dispatch", qty=1, from_="00" + sscc, to="A-01"), "item": None}])
+    assert wrong_door.get_json()["results"][0]["error"]["code"] == "invalid_location"
+    result = sync(client, outbound["picker"], [{**scan("dispatch", qty=1, from_="00" + sscc, to="DOCK-1"), "item": None}]).get_json()
     assert result["results"][0]["status"] == "applied", result
+    assert set(_sql("SELECT l.code FROM movement m JOIN location l ON l.id = m.to_location_id WHERE m.kind = 'dispatch'")) == {("DOCK-1",)}
     order = client.get("/api/v1/orders/SO-9", headers=outbound["auth"]).get_json()
     assert order["state"] == "dispatched"
     for sku, left in (("SKU-1", 8), ("SKU-2", 8)):
         numbers = stock(client, outbound["boss"], sku)
         assert (numbers["on_hand"], numbers["reserved"], numbers["committed"]) == (left, 0, 0), sku
     # A retried dispatch scan is a duplicate, not a second issue.
-    again = sync(client, outbound["picker"], [{**scan("dispatch", qty=1, from_="00" + sscc), "item": None}])
+    again = sync(client, outbound["picker"], [{**scan("dispatch", qty=1, from_="00" + sscc, to="DOCK-1"), "item": None}])
     assert again.get_json()["results"][0]["status"] in ("duplicate", "rejected")
     assert stock(client, outbound["boss"])["on_hand"] == 8
     verify_clean(app)

@@ -87,7 +87,8 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
     return FloorMovement(
         id=movement_id, device_seq=seq, kind=kind, item=texts["item"], qty=qty, uom=texts["uom"],
         from_code=texts["from"] if "from" in NEEDS[kind] else None,
-        to_code=texts["to"] if "to" in NEEDS[kind] else None,
+        # A dispatch may also name the dock door it left by (recorded, no stock effect there).
+        to_code=texts["to"] if "to" in NEEDS[kind] or kind == "dispatch" else None,
         ref=texts["ref"] or "", lot=texts["lot"] or "", expiry=expiry or "", occurred_at=occurred_at,
         scanned_by=texts["scanned_by"], reason=texts["reason"] or "",
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp.db.floor_tables import Carton
 from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.models import Item, Location, User
 from webapp.db.order_tables import ExceptionRecord, OrderEvent, OrderLine, SalesOrder
@@ -234,6 +235,8 @@ def order_json(session: Session, order: SalesOrder) -> dict:
         "lines": [{"line": l.line_no, "item": skus[l.item_id], "qty": l.qty, "unit_price": l.unit_price or None,
                    "reserved": reserved.get(l.line_no, 0), "picked": l.qty_picked, "packed": l.qty_packed,
                    "dispatched": l.qty_dispatched} for l in lines],
+        "cartons": [{"sscc": c.sscc, "status": c.status, "weight_g": c.weight_g, "label_url": f"/cartons/{c.sscc}/label.pdf"}
+                    for c in session.scalars(select(Carton).where(Carton.order_id == order.id).order_by(Carton.created_at))],
         "history": [{"from": e.from_state or None, "to": e.to_state, "action": e.action,
                      "by": names.get(e.user_id), "at": format_instant(e.at), "reason": e.reason} for e in events],
     }

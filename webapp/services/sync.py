@@ -21,7 +21,7 @@ from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError, Forbidden
 from webapp.domain.floor_movement import FloorMovement, Rejected, parse_floor_movement, usable_id
 from webapp.domain.ledger import content_digest
-from webapp.domain.locations import STOCK_HOLDING_KINDS
+from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
@@ -167,6 +167,9 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
         location = lookups.location(code)
         if location is None:
             raise Rejected("unknown_location", f"no location {code}", field=side)
+        if side == "to" and floor.kind == "dispatch" and location.kind not in DISPATCH_DOORS:
+            raise Rejected("invalid_location", f"{code} is a {location.kind}: a dispatch leaves by a dock, an outbound "
+                                               "lane or a pack station", field=side)
         if location.kind not in STOCK_HOLDING_KINDS:
             raise Rejected("invalid_location", f"{code} is a {location.kind}: stock sits in bins, docks, totes, "
                                                "pack stations, outbound lanes and cartons", field=side)
@@ -202,10 +205,16 @@ def _carton_dispatch(session, device_id, floor: FloorMovement, raw: dict, scanne
     if not contents:
         raise Rejected("invalid_movement", f"carton {carton.sscc} is empty: nothing to dispatch")
     ref = floor.ref or session.get(SalesOrder, carton.order_id).number
+    door = None
+    if floor.to_code:
+        door = find_location(session, floor.to_code)
+        if door is None or door.kind not in DISPATCH_DOORS or door.warehouse_id != location.warehouse_id:
+            raise Rejected("invalid_location", f"{floor.to_code} is not a dock door of this warehouse", field="to")
     digest = content_digest(raw)
     return [MovementInput(
         id=floor.id if n == 0 else f"{floor.id[:56]}#{n + 1}", kind="dispatch", item_id=item_id,
-        warehouse_id=location.warehouse_id, qty_base=qty, qty_scanned=qty, uom="EA", from_location=location, ref=ref,
+        warehouse_id=location.warehouse_id, qty_base=qty, qty_scanned=qty, uom="EA", from_location=location,
+        to_location=door, ref=ref,
         lot=lot, expiry=expiry, reason=f"carton {carton.sscc}", scanned_by_id=scanner_id, sent_by_id=sender.id,
         device_id=device_id, device_seq=floor.device_seq, occurred_at=floor.occurred_at, content_hash=digest,
     ) for n, (item_id, lot, expiry, qty) in enumerate(contents)]

@@ -86,3 +86,25 @@ def carton_label_pdf(sscc: str):
         contents = [SlipLine(sku, name, qty, lot or None) for sku, name, lot, qty in packing.carton_contents(s, carton)]
         label = SlipCarton(carton.sscc, carton.weight_g / 1000 if carton.weight_g else None, contents)
     return _pdf(render_carton_label(label, slip.order_number, slip.ship_to), f"carton-{sscc}.pdf")
+
+
+@api_endpoint(api, "/totes/<code>", "GET", roles=PACKERS, summary="The orders a tote was picked for (for the pack station)",
+              responses={"200": "the tote and its orders"})
+def tote_orders(code: str):
+    from sqlalchemy import select
+
+    from webapp.db.floor_tables import PickStep
+    from webapp.db.models import Location
+    from webapp.db.order_tables import OrderLine, SalesOrder
+    from webapp.web.errors import ApiError
+
+    with db.unit_of_work() as s:
+        tote = s.scalar(select(Location).where(Location.code == code, Location.kind == "tote"))
+        if tote is None:
+            raise ApiError(404, "unknown_location", f"no tote {code}")
+        numbers = s.scalars(select(SalesOrder.number).distinct()
+                            .join(OrderLine, OrderLine.order_id == SalesOrder.id)
+                            .join(PickStep, PickStep.order_line_id == OrderLine.id)
+                            .where(PickStep.tote_location_id == tote.id,
+                                   SalesOrder.state.in_(["picking", "packed"])).order_by(SalesOrder.number)).all()
+    return jsonify({"tote": code, "orders": list(numbers)})
