@@ -88,6 +88,19 @@ def test_changing_any_stored_column_of_a_movement_fails_verify_naming_it(app, cl
         verify_clean(app)
 
 
+def test_garbage_written_into_a_movement_is_reported_by_verify_not_a_crash(app, client, make_user):
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    [first] = sync(client, boss, [scan("receive", qty=10, to="A-01")]).get_json()["results"]
+    _unlock_movements()
+    garbage = "not a time" if db.is_sqlite else "1999-01-01T00:00:00Z"  # PostgreSQL only stores real times
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE movement SET occurred_at = :g WHERE seq = :s"), {"g": garbage, "s": first["seq"]})
+    result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+    assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
+    assert f"seq={first['seq']} " in result.output
+
+
 def test_a_projection_row_that_disagrees_with_the_ledger_is_named_and_rebuild_fixes_it(app, client, make_user):
     small_warehouse()
     boss = make_user("maria", "supervisor")

@@ -35,17 +35,23 @@ def compute_projection(session: Session) -> Projection:
     picked: dict = defaultdict(int)  # (order ref, item_id, warehouse_id) → qty
     dispatched: dict = defaultdict(int)
     received: dict = defaultdict(int)  # (po ref, item_id) → qty
-    rows = session.execute(select(Movement).order_by(Movement.seq)).scalars()
+    # Only the columns the fold needs (no times), so a tampered row is counted, never a crash.
+    rows = session.execute(select(Movement.kind, Movement.item_id, Movement.warehouse_id, Movement.from_location_id,
+                                  Movement.to_location_id, Movement.lot, Movement.expiry, Movement.qty_base,
+                                  Movement.ref, Movement.hash).order_by(Movement.seq))
     for m in rows:
         total = totals[(m.item_id, m.warehouse_id)]
         total["chain_head"] = m.hash
         total["chain_length"] += 1
-        # A kind we do not know can only come from tampering; the chain check names that row.
-        for change in location_deltas(m.kind, m.qty_base) if m.kind in EFFECTS else []:
+        # A kind or quantity no program writes can only come from tampering; the chain check names that row.
+        usable = m.kind in EFFECTS and isinstance(m.qty_base, int)
+        for change in location_deltas(m.kind, m.qty_base) if usable else []:
             location_id = m.from_location_id if change.side == "from" else m.to_location_id
             level = levels.setdefault((m.item_id, location_id, m.lot), [0, warehouse_of.get(location_id), m.expiry])
             level[0] += change.delta
             total["on_hand"] += change.delta
+        if not usable:
+            continue
         if m.kind == "pick" and m.ref:
             picked[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
         elif m.kind == "dispatch" and m.ref:
@@ -100,19 +106,43 @@ def projection_differences(expected: Projection, stored: Projection) -> list[str
     return problems
 
 
+def _stored_value(name: str, value):
+    """A raw stored value as the hash saw it. SQLite hands times back as text; unreadable text cannot match."""
+    if name in ("occurred_at", "recorded_at") and isinstance(value, str):
+        from datetime import datetime, timezone
+
+        moment = datetime.fromisoformat(value)  # ValueError for text that is no time at all
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return value
+
+
 def verify_chains(session: Session) -> list[str]:
-    """Every movement's hash recomputed from its stored fields, and linked to the one before it in its chain."""
+    """Every movement's hash recomputed from its stored fields, and linked to the one before it in its chain.
+
+    Rows are read raw, so a value no program would write (tampering) is reported, never a crash.
+    """
+    from sqlalchemy import text
+
     problems = []
     previous: dict = {}
-    for m in session.execute(select(Movement).order_by(Movement.seq)).scalars():
-        key = (m.item_id, m.warehouse_id)
-        fields = {name: getattr(m, name) for name in HASHED_COLUMNS}
+    columns = HASHED_COLUMNS + ["hash"]
+    rows = session.execute(text(f"SELECT {', '.join(columns)} FROM movement ORDER BY seq"))
+    for row in rows:
+        stored = dict(zip(columns, row))
+        label = f"movement seq={stored['seq']} id={stored['id']}"
+        key = (stored["item_id"], stored["warehouse_id"])
         expected_prev = previous.get(key, GENESIS_HASH)
-        if m.prev_hash != expected_prev:
-            problems.append(f"movement seq={m.seq} id={m.id}: prev_hash does not match the movement before it")
-        elif movement_hash(fields) != m.hash:
-            problems.append(f"movement seq={m.seq} id={m.id}: stored fields no longer match its hash")
-        previous[key] = m.hash
+        previous[key] = stored["hash"]
+        if stored["prev_hash"] != expected_prev:
+            problems.append(f"{label}: prev_hash does not match the movement before it")
+            continue
+        try:
+            fields = {name: _stored_value(name, stored[name]) for name in HASHED_COLUMNS}
+            matches = movement_hash(fields) == stored["hash"]
+        except (ValueError, TypeError, OverflowError):
+            matches = False
+        if not matches:
+            problems.append(f"{label}: stored fields no longer match its hash")
     return problems
 
 
