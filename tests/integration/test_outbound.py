@@ -56,6 +56,18 @@ def test_released_order_is_allocated_first_expiry_first_and_walked_in_bin_order(
     assert {s["tote"] for s in task["steps"]} == {"TOTE-1"}
 
 
+def test_a_walk_belongs_to_the_picker_who_starts_it(client, make_user, outbound):
+    other = make_user("bo", "picker")
+    _order(client, outbound["auth"], "SO-1", [{"item": "SKU-2", "qty": 2}])
+    client.post("/api/v1/orders/SO-1/transition", json={"to": "picking"}, headers=outbound["auth"])
+    assert len(client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {other}"}).get_json()["tasks"]) == 1
+    sync(client, outbound["picker"], [scan("pick", item="SKU-2", qty=1, from_="A-02", to="TOTE-1", ref="SO-1")])
+    [mine] = client.get("/api/v1/tasks", headers=outbound["picker_auth"]).get_json()["tasks"]
+    assert mine["picker"] == "asha"
+    assert client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {other}"}).get_json()["tasks"] == []
+    assert len(client.get("/api/v1/tasks", headers=outbound["auth"]).get_json()["tasks"]) == 1  # the supervisor sees all
+
+
 def test_batch_picking_puts_each_order_in_its_own_tote(client, outbound):
     _order(client, outbound["auth"], "SO-1", [{"item": "SKU-2", "qty": 2}])
     _order(client, outbound["auth"], "SO-2", [{"item": "SKU-2", "qty": 3}])

@@ -14,6 +14,7 @@ class PickTask(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = Field(foreign_key="location.id")
     status: str = Field(default="open", max_length=16)  # open, done
+    picker_id: int | None = Field(default=None, foreign_key="person.id")  # who claimed the walk (first pick scan)
     created_at: datetime = Field(default_factory=utcnow)
 
 

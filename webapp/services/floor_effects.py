@@ -65,7 +65,7 @@ def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None
     before = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
     taken = _spread(lines, ORDER_COUNTER[m.kind], m.qty_base)
     if m.kind == "pick":
-        record_pick(session, order, m.item_id, m.from_location.id, m.qty_base)
+        record_pick(session, order, m.item_id, m.from_location.id, m.qty_base, m.scanned_by_id)
     reserved_delta = 0
     if m.kind == "pick":
         for line, take in zip(lines, taken):

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.floor_tables import PickStep, PickTask
 from webapp.db.ledger_tables import StockLevel
-from webapp.db.models import Item, Location
+from webapp.db.models import Item, Location, User
 from webapp.db.order_tables import ExceptionRecord, OrderLine, SalesOrder
 from webapp.domain import picking
 from webapp.domain.errors import Conflict, DomainError
@@ -88,12 +88,17 @@ def _add_steps(session: Session, task: PickTask, steps: list[picking.PickStep], 
     session.flush()
 
 
-def record_pick(session: Session, order: SalesOrder, item_id: int, from_location_id: int, qty: int) -> None:
-    """A pick scan fills the open steps of that order, item and bin."""
+def record_pick(session: Session, order: SalesOrder, item_id: int, from_location_id: int, qty: int,
+                picker_id: int | None = None) -> None:
+    """A pick scan fills the open steps of that order, item and bin, and claims their walk for the picker."""
     steps = session.scalars(select(PickStep).join(OrderLine, OrderLine.id == PickStep.order_line_id).where(
         OrderLine.order_id == order.id, OrderLine.item_id == item_id, PickStep.location_id == from_location_id,
         PickStep.status == "open").order_by(PickStep.id))
     for step in steps:
+        if picker_id is not None:
+            task = session.get(PickTask, step.task_id)
+            if task.picker_id is None:
+                task.picker_id = picker_id
         take = min(qty, step.qty - step.qty_picked)
         step.qty_picked += take
         qty -= take
@@ -164,5 +169,6 @@ def task_json(session: Session, task: PickTask) -> dict:
         if step["status"] == "open":
             line["bins"].append({"location": step["location"], "walk_key": r.PickStep.walk_key, "lot": step["lot"],
                                  "expiry": step["expiry"], "qty": step["qty"] - step["picked"], "tote": step["tote"]})
-    return {"kind": "pick", "task": task.id, "orders": orders_in_task, "order": orders_in_task[0] if orders_in_task else None,
+    picker = session.get(User, task.picker_id) if task.picker_id else None
+    return {"kind": "pick", "task": task.id, "picker": picker.username if picker else None, "orders": orders_in_task, "order": orders_in_task[0] if orders_in_task else None,
             "state": "picking", "steps": steps, "lines": list(lines.values())}

@@ -133,7 +133,7 @@ def tasks():
     from webapp.services.tasks import open_tasks
 
     with db.unit_of_work() as s:
-        result = open_tasks(s, current_user.role_set)
+        result = open_tasks(s, current_user.role_set, current_user.id)
     return jsonify({"tasks": result})
 
 
