@@ -199,6 +199,20 @@ class TestOrders:
         other = self._order(client, auth, qty=6, notes="n")
         assert other.status_code == 409 and other.get_json()["error"]["code"] == "idempotency_conflict"
 
+    def test_backordered_orders_are_reserved_oldest_first_when_stock_arrives(self, app, client, make_user):
+        small_warehouse()
+        boss = make_user("maria", "supervisor")
+        auth = {"Authorization": f"Bearer {boss}"}
+        assert self._order(client, auth, "SO-OLD", qty=4).get_json()["state"] == "backordered"
+        assert self._order(client, auth, "SO-NEW", qty=4).get_json()["state"] == "backordered"
+        sync(client, boss, [scan("receive", qty=5, to="A-01")])
+        states = {n: client.get(f"/api/v1/orders/{n}", headers=auth).get_json()["state"] for n in ("SO-OLD", "SO-NEW")}
+        assert states == {"SO-OLD": "validated", "SO-NEW": "backordered"}
+        assert stock(client, boss)["reserved"] == 4
+        sync(client, boss, [scan("receive", qty=3, to="A-01")])
+        assert client.get("/api/v1/orders/SO-NEW", headers=auth).get_json()["state"] == "validated"
+        verify_clean(app)
+
     def test_state_machine_refuses_illegal_steps_and_keeps_history(self, app, client, make_user):
         small_warehouse()
         boss = make_user("maria", "supervisor")

@@ -247,3 +247,26 @@ def get_order(session: Session, number: str) -> SalesOrder:
     if order is None:
         raise NotFound("unknown_order", f"no order {number}")
     return order
+
+
+def retry_backorders(session: Session, item_ids: set[int], limit: int = 50) -> list[str]:
+    """Stock arrived for these items: try backordered orders holding them, oldest first, each reserved whole.
+
+    Returns the numbers of the orders now validated. An order that still cannot be reserved stays backordered.
+    """
+    if not item_ids:
+        return []
+    candidates = session.scalars(
+        select(SalesOrder.number).where(SalesOrder.state == "backordered", SalesOrder.id.in_(
+            select(OrderLine.order_id).where(OrderLine.item_id.in_(item_ids))))
+        .order_by(SalesOrder.created_at, SalesOrder.id).limit(limit)).all()
+    validated = []
+    for number in candidates:
+        try:
+            with session.begin_nested():
+                transition(session, number, "validated", "stock arrived", None)
+            validated.append(number)
+        except Conflict as err:
+            if err.code not in ("insufficient_stock", "item_blocked", "invalid_transition"):
+                raise
+    return validated

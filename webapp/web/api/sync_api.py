@@ -68,4 +68,25 @@ def sync():
             raise ApiError(400, "invalid_envelope", "sent_at is an ISO 8601 time with an offset", field="sent_at") from None
     with db.unit_of_work() as s:
         results = sync_batch(s, device_id.strip(), movements, current_user, sent_at, config["CLOCK_SKEW_LIMIT_SECONDS"])
+    _retry_backorders_after(results)
     return jsonify({"results": results})
+
+
+def _retry_backorders_after(results: list[dict]) -> None:
+    """Stock that arrived may complete backordered orders. Its own transaction, after the scans are safe:
+    a failure here never touches the replay's answer."""
+    from sqlalchemy import select
+
+    from webapp.db.ledger_tables import Movement
+    from webapp.services.orders import retry_backorders
+
+    seqs = [r["seq"] for r in results if r.get("status") == "applied"]
+    if not seqs:
+        return
+    try:
+        with db.unit_of_work() as s:
+            arrived = set(s.scalars(select(Movement.item_id).where(
+                Movement.seq.in_(seqs), Movement.effect.in_(["receipt", "return", "adjustment_in"]))))
+            retry_backorders(s, arrived)
+    except Exception:  # noqa: BLE001 - best effort; the next arrival tries again
+        current_app.logger.exception("retrying backordered orders failed")
