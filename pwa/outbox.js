@@ -73,9 +73,25 @@ export function replay() {
   return inflight;
 }
 
-function withReplayLock(work) {
+// The lock only spares a duplicate send (the server applies each id once), so it must never wedge the
+// outbox: after a browser is killed, Chromium can leave requests pending on a lock nobody holds. Wait a
+// while for another context's replay, then take the lock over.
+const REPLAY_LOCK = "dockhand-outbox-replay";
+const LOCK_WAIT_MS = 10_000;
+
+async function withReplayLock(work) {
   const locks = globalThis.navigator?.locks;
-  return locks ? locks.request("dockhand-outbox-replay", work) : work();
+  if (!locks) return work();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), LOCK_WAIT_MS);
+  try {
+    return await locks.request(REPLAY_LOCK, { signal: controller.signal }, work);
+  } catch (error) {
+    if (error?.name !== "AbortError") throw error;
+    return locks.request(REPLAY_LOCK, { steal: true }, work);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function replayAll() {

@@ -85,6 +85,8 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
     try:
         second.context.set_offline(True)
         page = second.context.new_page()
+        console = []
+        page.on("console", lambda message: console.append(message.text))
         page.goto(live_server.url + "/")  # offline: the service worker answers from its cache
         wait_ready(page)
         wait_waiting(page, SCANS)
@@ -95,7 +97,11 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
         try:
             wait_waiting(page, 0, timeout_ms=30_000)
         except Exception:
-            print("STATUS", status_bar(page), page.evaluate("({csrf: sessionStorage.getItem('dockhand.csrf'), user: localStorage.getItem('dockhand.user'), online: navigator.onLine})"))
+            print("STATUS", status_bar(page), page.evaluate("""async () => {
+                const db = await import('/pwa/db.js');
+                return {locks: await navigator.locks.query(), online: navigator.onLine,
+                        meta: await db.getMetas(['user', 'csrf', 'signed_out', 'needs_signin', 'last_error', 'last_sync_at'])};
+            }"""), "CONSOLE", console)
             print("SERVER", len(live_server.movements_of_device(device)))
             raise
         movements = live_server.movements_of_device(device)
@@ -103,3 +109,30 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
         assert {(m["kind"], m["scanned_by"]) for m in movements} == {("transfer", "asha")}
     finally:
         second.kill()
+
+
+def test_a_replay_lock_nobody_releases_does_not_wedge_the_outbox(chromium, live_server):
+    """After a crash Chromium may leave the replay lock wedged; the app takes it over instead of waiting forever."""
+    from tests.browser.floor import phone
+
+    context = phone(chromium)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.url, "ravi")
+        wait_offline_ready(page)
+        device = device_id(page)
+        context.set_offline(True)
+        open_screen(page, "#/move", "Move stock")
+        scan(page, "WH1-D-03-01")
+        wait_step(page, "move-screen", "item")
+        scan(page, ITEMS["DH-10003"][0])
+        wait_step(page, "move-screen", "to")
+        scan(page, "WH1-D-03-02")
+        wait_waiting(page, 1)
+        # Something takes the lock and never lets go.
+        page.evaluate("navigator.locks.request('dockhand-outbox-replay', () => new Promise(() => {})); null")
+        context.set_offline(False)
+        wait_waiting(page, 0, timeout_ms=40_000)
+        assert len(live_server.movements_of_device(device)) == 1
+    finally:
+        context.close()
