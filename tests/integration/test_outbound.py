@@ -68,6 +68,20 @@ def test_a_walk_belongs_to_the_picker_who_starts_it(client, make_user, outbound)
     assert len(client.get("/api/v1/tasks", headers=outbound["auth"]).get_json()["tasks"]) == 1  # the supervisor sees all
 
 
+def test_a_cancelled_order_leaves_the_pick_list_and_picked_goods_are_flagged_back(client, outbound):
+    _order(client, outbound["auth"], "SO-1", [{"item": "SKU-2", "qty": 3}])
+    client.post("/api/v1/orders/SO-1/transition", json={"to": "picking"}, headers=outbound["auth"])
+    sync(client, outbound["picker"], [scan("pick", item="SKU-2", qty=1, from_="A-02", to="TOTE-1", ref="SO-1")])
+    cancelled = client.post("/api/v1/orders/SO-1/transition", json={"to": "cancelled", "reason": "customer"},
+                            headers=outbound["auth"])
+    assert cancelled.get_json()["state"] == "cancelled"
+    assert client.get("/api/v1/tasks", headers=outbound["picker_auth"]).get_json()["tasks"] == []
+    numbers = stock(client, outbound["boss"], "SKU-2")
+    assert (numbers["reserved"], numbers["committed"], numbers["available"]) == (0, 0, 10)
+    codes = {e["code"] for e in client.get("/api/v1/exceptions", headers=outbound["auth"]).get_json()["items"]}
+    assert "return_to_stock" in codes
+
+
 def test_batch_picking_puts_each_order_in_its_own_tote(client, outbound):
     _order(client, outbound["auth"], "SO-1", [{"item": "SKU-2", "qty": 2}])
     _order(client, outbound["auth"], "SO-2", [{"item": "SKU-2", "qty": 3}])

@@ -139,6 +139,9 @@ def transition(session: Session, number: str, target: str, reason: str, user_id:
             reservations.release(session, reservation)
     if target == "cancelled":
         _release_committed(session, order)
+        from webapp.services.picking import cancel_open_steps  # picking builds on orders, not the reverse
+
+        cancel_open_steps(session, order)
     _move(session, order, target, user_id, reason)
     return order
 

@@ -88,6 +88,13 @@ def _add_steps(session: Session, task: PickTask, steps: list[picking.PickStep], 
     session.flush()
 
 
+def cancel_open_steps(session: Session, order: SalesOrder) -> None:
+    """A cancelled order is taken off every walk: nobody is sent to pick it any more."""
+    line_ids = select(OrderLine.id).where(OrderLine.order_id == order.id)
+    for step in session.scalars(select(PickStep).where(PickStep.order_line_id.in_(line_ids), PickStep.status == "open")):
+        step.status = "cancelled"
+
+
 def record_pick(session: Session, order: SalesOrder, item_id: int, from_location_id: int, qty: int,
                 picker_id: int | None = None) -> None:
     """A pick scan fills the open steps of that order, item and bin, and claims their walk for the picker."""
