@@ -6,12 +6,20 @@ export function manualEntry({ label = "Type a code", placeholder = "barcode or l
   form.className = "manual";
   form.autocomplete = "off";
   const id = `manual-${Math.random().toString(36).slice(2, 8)}`;
-  form.innerHTML = `<label for="${id}">${label}</label>
-    <div class="manual-row">
-      <input id="${id}" name="code" autocapitalize="characters" autocorrect="off" spellcheck="false"
-             enterkeyhint="go" placeholder="${placeholder}">
-      <button type="submit" class="small-button">Enter</button>
-    </div>`;
+  // Built from elements, not markup: nothing typed or configured here is ever parsed as HTML.
+  const labelEl = document.createElement("label");
+  labelEl.htmlFor = id;
+  labelEl.textContent = label;
+  const row = document.createElement("div");
+  row.className = "manual-row";
+  const input = Object.assign(document.createElement("input"), {
+    id, name: "code", autocapitalize: "characters", spellcheck: false, enterKeyHint: "go", placeholder,
+  });
+  input.setAttribute("autocorrect", "off");
+  const button = Object.assign(document.createElement("button"), { type: "submit", className: "small-button",
+    textContent: "Enter" });
+  row.append(input, button);
+  form.append(labelEl, row);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const input = form.elements.code;

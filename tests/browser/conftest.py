@@ -26,7 +26,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+# bypass_csp: Playwright's wait_for_function evaluates its predicate as a string in the page, which the
+# app's strict Content-Security-Policy rightly refuses. test_csp.py runs the app under its real policy.
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
+         "bypass_csp": True}
 DEMO_PASSWORD = "dockhand-demo"
 
 

@@ -47,6 +47,12 @@ class OwnChromium:
         self.browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{self.port}")
         self.context = self.browser.contexts[0]
 
+    def new_page(self):
+        """A page whose CSP the test harness may bypass (as Playwright's bypass_csp does), see conftest.PHONE."""
+        page = self.context.new_page()
+        self.context.new_cdp_session(page).send("Page.setBypassCSP", {"enabled": True})
+        return page
+
     def kill(self) -> None:
         """SIGKILL every Chromium process of this profile: no shutdown, no flush, like a battery pulled."""
         try:
@@ -64,7 +70,7 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
     profile = str(tmp_path / "profile")
     first = OwnChromium(playwright_driver, profile)
     try:
-        page = first.context.new_page()
+        page = first.new_page()
         sign_in(page, live_server.url, "asha")
         wait_offline_ready(page)
         device = device_id(page)
@@ -84,7 +90,7 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
     second = OwnChromium(playwright_driver, profile)
     try:
         second.context.set_offline(True)
-        page = second.context.new_page()
+        page = second.context.new_page()  # only selector waits from here on: the app's own CSP stays in force
         console = []
         page.on("console", lambda message: console.append(message.text))
         page.goto(live_server.url + "/")  # offline: the service worker answers from its cache
