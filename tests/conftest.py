@@ -9,17 +9,10 @@ import subprocess
 
 import pytest
 
+from tests.needs import missing
 from tests.pg_server import PgServer, find_pg_bin
 
-IN_CI = os.environ.get("CI") == "true"
 _counter = itertools.count()
-
-
-def missing(reason: str):
-    """Fail in CI, skip (saying why) elsewhere."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: this must not be skipped)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -154,3 +154,28 @@ def order_on_server(live_server, number: str) -> dict:
     status, body = live_server.api("GET", f"/api/v1/orders/{number}", live_server.token("maria"))
     assert status == 200, body
     return body
+
+
+def sign_in_then_go_offline(context, page: Page, base: str, username: str) -> str:
+    """Sign in online, wait until the app works offline (service worker, catalogue), then cut the network.
+
+    Returns this phone's device id."""
+    sign_in(page, base, username)
+    wait_offline_ready(page)
+    device = device_id(page)
+    context.set_offline(True)
+    return device
+
+
+def move_stock(page: Page, source: str, item_codes, target: str) -> None:
+    """On the Move screen: scan the source bin once, then each item and the target bin.
+
+    Waits for each confirmation, which the app shows only after the outbox transaction committed."""
+    open_screen(page, "#/move", "Move stock")
+    scan(page, source)
+    wait_step(page, "move-screen", "item")
+    for n, code in enumerate(item_codes, start=1):
+        scan(page, code)
+        wait_step(page, "move-screen", "to")
+        scan(page, target)
+        page.wait_for_selector(f"#moved-count:text-is('{n}')")

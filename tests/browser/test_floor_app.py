@@ -2,8 +2,21 @@
 
 import pytest
 
-from tests.browser.floor import (ITEMS, device_id, open_screen, phone, scan, sign_in, status_bar, wait_offline_ready,
-                                 wait_ready, wait_step, wait_waiting)
+from tests.browser.floor import (
+    ITEMS,
+    device_id,
+    move_stock,
+    open_screen,
+    phone,
+    scan,
+    sign_in,
+    sign_in_then_go_offline,
+    status_bar,
+    wait_offline_ready,
+    wait_ready,
+    wait_step,
+    wait_waiting,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -168,17 +181,8 @@ def test_expired_session_keeps_scans_until_signed_in_again(chromium, live_server
     context = phone(chromium)
     try:
         page = context.new_page()
-        sign_in(page, live_server.url, "asha")
-        wait_offline_ready(page)
-        device = device_id(page)
-        context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, "WH1-D-02-01")
-        wait_step(page, "move-screen", "item")
-        scan(page, ITEMS["DH-10004"][0])
-        wait_step(page, "move-screen", "to")
-        scan(page, "WH1-D-02-02")
-        page.wait_for_selector("#moved-count:text-is('1')")
+        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        move_stock(page, "WH1-D-02-01", [ITEMS["DH-10004"][0]], "WH1-D-02-02")
         context.clear_cookies()  # the server session is gone (expired, or signed out elsewhere)
         context.set_offline(False)
         page.wait_for_selector("#sb-signin:visible", timeout=20_000)  # 401: asks to sign in…

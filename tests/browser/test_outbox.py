@@ -2,8 +2,19 @@
 
 import pytest
 
-from tests.browser.floor import (ITEMS, device_id, open_screen, phone, receive_stock_on_server, scan, sign_in,
-                                 status_bar, wait_offline_ready, wait_ready, wait_step, wait_waiting)
+from tests.browser.floor import (
+    ITEMS,
+    device_id,
+    move_stock,
+    phone,
+    receive_stock_on_server,
+    sign_in,
+    sign_in_then_go_offline,
+    status_bar,
+    wait_offline_ready,
+    wait_ready,
+    wait_waiting,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,19 +27,9 @@ def test_fifty_offline_scans_survive_closing_the_page_and_apply_once(chromium, l
     context = phone(chromium)
     try:
         page = context.new_page()
-        sign_in(page, live_server.url, "asha")
-        wait_offline_ready(page)
-        device = device_id(page)
-        context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, source)
-        wait_step(page, "move-screen", "item")
-        for n in range(1, 51):
-            scan(page, ITEMS[skus[n % len(skus)]][0])
-            wait_step(page, "move-screen", "to")
-            scan(page, target)
-            # The count moves only after the outbox transaction committed, with the beep and the green flash.
-            page.wait_for_selector(f"#moved-count:text-is('{n}')")
+        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        # Each confirmation shows only after the outbox transaction committed, with the beep and the green flash.
+        move_stock(page, source, [ITEMS[skus[n % len(skus)]][0] for n in range(1, 51)], target)
         assert page.get_attribute("#flash", "data-kind") == "ok"
         page.close()  # right after the last confirmation: no polite wait
 
@@ -67,14 +68,7 @@ def test_connection_cut_mid_replay_loses_and_doubles_nothing(chromium, live_serv
         page.reload()
         wait_ready(page)
         context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, "WH1-C-01-01")
-        wait_step(page, "move-screen", "item")
-        for n in range(1, 11):
-            scan(page, ITEMS["DH-10003"][0])
-            wait_step(page, "move-screen", "to")
-            scan(page, "WH1-C-01-02")
-            page.wait_for_selector(f"#moved-count:text-is('{n}')")
+        move_stock(page, "WH1-C-01-01", [ITEMS["DH-10003"][0]] * 10, "WH1-C-01-02")
         wait_waiting(page, 10)
 
         calls = []
@@ -104,18 +98,8 @@ def test_a_batch_too_large_for_the_server_is_split(chromium, live_server):
     context = phone(chromium)
     try:
         page = context.new_page()
-        sign_in(page, live_server.url, "asha")
-        wait_offline_ready(page)
-        device = device_id(page)
-        context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, "WH1-D-03-01")
-        wait_step(page, "move-screen", "item")
-        for n in range(1, 6):
-            scan(page, ITEMS["DH-10001"][0])
-            wait_step(page, "move-screen", "to")
-            scan(page, "WH1-D-03-02")
-            page.wait_for_selector(f"#moved-count:text-is('{n}')")
+        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        move_stock(page, "WH1-D-03-01", [ITEMS["DH-10001"][0]] * 5, "WH1-D-03-02")
         sizes = []
 
         def server_takes_at_most_two(route):
@@ -139,18 +123,8 @@ def test_service_worker_sends_the_outbox_with_no_page_open(chromium, live_server
     context = phone(chromium)
     try:
         page = context.new_page()
-        sign_in(page, live_server.url, "asha")
-        wait_offline_ready(page)
-        device = device_id(page)
-        context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, "WH1-D-04-01")
-        wait_step(page, "move-screen", "item")
-        for n in (1, 2):
-            scan(page, ITEMS["DH-10003"][0])
-            wait_step(page, "move-screen", "to")
-            scan(page, "WH1-D-04-02")
-            page.wait_for_selector(f"#moved-count:text-is('{n}')")
+        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        move_stock(page, "WH1-D-04-01", [ITEMS["DH-10003"][0]] * 2, "WH1-D-04-02")
         blank = context.new_page()  # keeps the context (the "browser") alive with no Dockhand page
         devtools = context.new_cdp_session(blank)
         registrations = []
@@ -184,17 +158,8 @@ def test_new_app_version_replaces_old_caches_and_keeps_waiting_scans(chromium, l
     context = phone(chromium)
     try:
         page = context.new_page()
-        sign_in(page, live_server.url, "asha")
-        wait_offline_ready(page)
-        device = device_id(page)
-        context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, "WH1-D-05-01")
-        wait_step(page, "move-screen", "item")
-        scan(page, ITEMS["DH-10002"][0])
-        wait_step(page, "move-screen", "to")
-        scan(page, "WH1-D-05-02")
-        page.wait_for_selector("#moved-count:text-is('1')")
+        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        move_stock(page, "WH1-D-05-01", [ITEMS["DH-10002"][0]], "WH1-D-05-02")
         context.route("**/api/v1/sync", lambda route: route.abort())  # the scan must still be waiting afterwards
         context.set_offline(False)
         caches = page.evaluate("""async () => {

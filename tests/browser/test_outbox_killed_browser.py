@@ -12,8 +12,16 @@ import time
 import urllib.request
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_or_skip
-from tests.browser.floor import (ITEMS, device_id, open_screen, receive_stock_on_server, scan, sign_in, status_bar,
-                                 wait_offline_ready, wait_ready, wait_step, wait_waiting)
+from tests.browser.floor import (
+    ITEMS,
+    move_stock,
+    receive_stock_on_server,
+    sign_in,
+    sign_in_then_go_offline,
+    status_bar,
+    wait_ready,
+    wait_waiting,
+)
 
 SCANS = 12
 
@@ -71,18 +79,8 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
     first = OwnChromium(playwright_driver, profile)
     try:
         page = first.new_page()
-        sign_in(page, live_server.url, "asha")
-        wait_offline_ready(page)
-        device = device_id(page)
-        first.context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, source)
-        wait_step(page, "move-screen", "item")
-        for n in range(1, SCANS + 1):
-            scan(page, ITEMS[skus[n % len(skus)]][0])
-            wait_step(page, "move-screen", "to")
-            scan(page, target)
-            page.wait_for_selector(f"#moved-count:text-is('{n}')")  # shown only after the outbox commit
+        device = sign_in_then_go_offline(first.context, page, live_server.url, "asha")
+        move_stock(page, source, [ITEMS[skus[n % len(skus)]][0] for n in range(1, SCANS + 1)], target)
     finally:
         first.kill()  # the instant the last confirmation showed
 
@@ -124,16 +122,8 @@ def test_a_replay_lock_nobody_releases_does_not_wedge_the_outbox(chromium, live_
     context = phone(chromium)
     try:
         page = context.new_page()
-        sign_in(page, live_server.url, "ravi")
-        wait_offline_ready(page)
-        device = device_id(page)
-        context.set_offline(True)
-        open_screen(page, "#/move", "Move stock")
-        scan(page, "WH1-D-03-01")
-        wait_step(page, "move-screen", "item")
-        scan(page, ITEMS["DH-10003"][0])
-        wait_step(page, "move-screen", "to")
-        scan(page, "WH1-D-03-02")
+        device = sign_in_then_go_offline(context, page, live_server.url, "ravi")
+        move_stock(page, "WH1-D-03-01", [ITEMS["DH-10003"][0]], "WH1-D-03-02")
         wait_waiting(page, 1)
         # Something takes the lock and never lets go.
         page.evaluate("navigator.locks.request('dockhand-outbox-replay', () => new Promise(() => {})); null")

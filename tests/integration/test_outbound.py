@@ -1,27 +1,17 @@
 """Pick, pack and dispatch end to end through the API and POST /api/v1/sync, and the packing slip that scans."""
-import os
-import shutil
 import subprocess
 
 import pytest
 from sqlalchemy import text
 
 from tests.integration.floor import scan, small_warehouse, stock, sync, verify_clean
+from tests.needs import tool
 from webapp.extensions import db
 
 
 def _sql(query: str, **params):
     with db.engine.connect() as conn:
         return conn.execute(text(query), params).all()
-
-
-def _need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} missing (CI=true): install poppler-utils", pytrace=False)
-        pytest.skip(f"{tool} missing: install poppler-utils")
-    return path
 
 
 @pytest.fixture
@@ -170,7 +160,7 @@ def _decode_pdf(pdf: bytes) -> tuple[list[str], str]:
     from PIL import Image
     from pyzbar.pyzbar import decode
 
-    pdftoppm, pdftotext = _need("pdftoppm"), _need("pdftotext")
+    pdftoppm, pdftotext = tool("pdftoppm", "poppler-utils"), tool("pdftotext", "poppler-utils")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "slip.pdf"
         path.write_bytes(pdf)

@@ -4,9 +4,7 @@ Needs poppler-utils (pdftoppm, pdftotext, pdfinfo) and libzbar0; without them th
 tests skip, except under CI=true where a missing tool is a failure.
 """
 
-import os
 import re
-import shutil
 import socket
 import subprocess
 import threading
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader
 
+from tests.needs import missing, tool
 from webapp.documents import render
 from webapp.documents.barcodes import code128_svg, sscc_svg, svg_data_uri
 from webapp.documents.packing_slip import (
@@ -33,19 +32,6 @@ HOSTILE_NAME = "<b>Evil</b><script>alert(1)</script> & Co"
 PHONE_CAMERA_DPIS = [150, 200]
 
 
-def _tool_missing(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: install it, the document tests must run in CI)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        _tool_missing(f"{tool} not found: install poppler-utils")
-    return path
-
-
 @pytest.fixture(scope="module")
 def scan_png():
     """Decode every barcode in a PNG: [(data, is_gs1)]; is_gs1 is None if zbar cannot tell us."""
@@ -53,7 +39,7 @@ def scan_png():
         from PIL import Image
         from pyzbar.pyzbar import decode
     except ImportError as exc:  # libzbar0 missing makes pyzbar's import fail
-        _tool_missing(f"pyzbar/zbar not importable ({exc}): install libzbar0 and pillow")
+        missing(f"pyzbar/zbar not importable ({exc}): install libzbar0 and pillow")
 
     gs1_scanner = _gs1_aware_scanner()
 
@@ -103,7 +89,7 @@ def _gs1_aware_scanner():
 
 
 def _rasterise(pdf: bytes, tmp_path: Path, dpi: int) -> list[Path]:
-    pdftoppm = _require("pdftoppm")
+    pdftoppm = tool("pdftoppm", "poppler-utils")
     pdf_path = tmp_path / f"doc-{dpi}.pdf"
     pdf_path.write_bytes(pdf)
     subprocess.run([pdftoppm, "-r", str(dpi), "-png", str(pdf_path), str(tmp_path / f"page-{dpi}")], check=True)
@@ -113,14 +99,14 @@ def _rasterise(pdf: bytes, tmp_path: Path, dpi: int) -> list[Path]:
 
 
 def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    pdftotext = _require("pdftotext")
+    pdftotext = tool("pdftotext", "poppler-utils")
     pdf_path = tmp_path / "text.pdf"
     pdf_path.write_bytes(pdf)
     return subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf_path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def _page_count(pdf: bytes, tmp_path: Path) -> int:
-    pdfinfo = _require("pdfinfo")
+    pdfinfo = tool("pdfinfo", "poppler-utils")
     pdf_path = tmp_path / "count.pdf"
     pdf_path.write_bytes(pdf)
     out = subprocess.run([pdfinfo, str(pdf_path)], check=True, capture_output=True, text=True).stdout
