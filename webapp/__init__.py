@@ -3,7 +3,6 @@ from flask import Flask
 
 from webapp.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 
-
 # Everything the app loads is its own; WebAssembly (the ZXing decoder) needs 'wasm-unsafe-eval'.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
@@ -27,13 +26,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    from webapp import cli
     from webapp.db import tables  # noqa: F401  (every table registered)
     from webapp.extensions import db, sock
     from webapp.web.api import api, load_endpoint_modules
     from webapp.web.auth import init_auth
     from webapp.web.errors import register_error_handlers
     from webapp.web.pages import pages
-    from webapp import cli
 
     db.init_app(app)
     sock.init_app(app)

@@ -44,6 +44,8 @@ def load_config() -> dict:
         "CLOCK_SKEW_LIMIT_SECONDS": int(os.environ.get("DOCKHAND_CLOCK_SKEW_LIMIT_SECONDS", "300")),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        # The GS1 company prefix our SSCCs (carton numbers) are built on.
+        "GS1_COMPANY_PREFIX": os.environ.get("DOCKHAND_GS1_COMPANY_PREFIX", "5012345"),
         "TRUST_PROXY": os.environ.get("DOCKHAND_TRUST_PROXY", "") == "1",
         "JSON_SORT_KEYS": False,
     }

@@ -9,7 +9,6 @@
    with 200 each at once.
 """
 import argparse
-import statistics
 import sys
 import time
 import uuid

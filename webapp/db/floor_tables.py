@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from webapp.db.models import utcnow
+from webapp.domain.clock import utcnow
 
 
 class PickTask(SQLModel, table=True):

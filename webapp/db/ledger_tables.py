@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, PrimaryKeyConstraint
 from sqlmodel import Field, SQLModel
 
-from webapp.db.models import utcnow
+from webapp.domain.clock import utcnow
 
 
 class Movement(SQLModel, table=True):

@@ -1,17 +1,13 @@
 """Tables for people, devices, the catalogue (items, barcodes, pack sizes, suppliers) and locations.
 
-Times are stored as naive UTC datetimes; the web layer renders them with a `Z`.
+Times are aware UTC datetimes (timestamptz on PostgreSQL); the web layer renders them with a `Z`.
 """
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    from webapp.domain.clock import utcnow as _utcnow
-
-    return _utcnow()
+from webapp.domain.clock import utcnow
 
 
 class User(SQLModel, table=True):

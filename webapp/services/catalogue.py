@@ -134,3 +134,26 @@ def resolve_warehouse(session: Session, code: str | None) -> Location:
     if not found:
         raise NotFound("unknown_warehouse", "there is no warehouse yet")
     raise DomainError("warehouse_required", "there are several warehouses: say which one")
+
+
+def catalog_page(session: Session, after: int, limit: int) -> dict:
+    """Items with their barcodes and pack sizes (no quantities) for a device's offline lookups;
+    every location on the first page."""
+    items = list(session.scalars(select(Item).where(Item.id > after).order_by(Item.id).limit(limit)))
+    ids = [i.id for i in items] or [0]
+    barcodes, uoms = {}, {}
+    for b in session.scalars(select(ItemBarcode).where(ItemBarcode.item_id.in_(ids))):
+        barcodes.setdefault(b.item_id, []).append({"code": b.code, "uom": b.uom})
+    for u in session.scalars(select(ItemUom).where(ItemUom.item_id.in_(ids))):
+        uoms.setdefault(u.item_id, []).append({"code": u.code, "factor": u.factor})
+    page = {
+        "items": [{"sku": i.sku, "name": i.name, "lot_tracked": i.lot_tracked, "barcodes": barcodes.get(i.id, []),
+                   "uoms": uoms.get(i.id, [])} for i in items],
+        "next_cursor": str(items[-1].id) if len(items) == limit else None,
+    }
+    if after == 0:
+        codes = dict(session.execute(select(Location.id, Location.code)).tuples().all())
+        page["locations"] = [{"code": l.code, "kind": l.kind, "name": l.name, "parent": codes.get(l.parent_id),
+                              "frozen": l.frozen, "walk_key": l.walk_key}
+                             for l in session.scalars(select(Location).order_by(Location.id))]
+    return page

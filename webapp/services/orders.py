@@ -129,6 +129,17 @@ def locked_order(session: Session, number: str) -> SalesOrder:
 
 
 def transition(session: Session, number: str, target: str, reason: str, user_id: int | None) -> SalesOrder:
+    """Move an order to another state. Going to picking releases it to the floor as a walk of its own."""
+    if target == "picking":
+        from webapp.services.picking import release_orders  # picking builds on orders, not the reverse
+
+        release_orders(session, [number], user_id, reason or "released to the floor")
+        return get_order(session, number)
+    return change_state(session, number, target, reason, user_id)
+
+
+def change_state(session: Session, number: str, target: str, reason: str, user_id: int | None) -> SalesOrder:
+    """The state change itself, with what it does to reservations, committed stock and walks."""
     order = locked_order(session, number)
     check_transition(order.state, target)
     held = _open_reservations(session, order)
@@ -273,3 +284,12 @@ def retry_backorders(session: Session, item_ids: set[int], limit: int = 50) -> l
             if err.code not in ("insufficient_stock", "item_blocked", "invalid_transition"):
                 raise
     return validated
+
+
+def retry_backorders_after(session: Session, movement_seqs: list[int]) -> list[str]:
+    """After movements were applied: if stock arrived with them (receipt, return, adjustment in), retry."""
+    from webapp.db.ledger_tables import Movement
+
+    arrived = set(session.scalars(select(Movement.item_id).where(
+        Movement.seq.in_(movement_seqs), Movement.effect.in_(["receipt", "return", "adjustment_in"]))))
+    return retry_backorders(session, arrived)

@@ -57,6 +57,32 @@ def carton_contents(session: Session, carton: Carton) -> list[tuple[str, str, st
         .group_by(Item.sku, Item.name, Movement.lot).order_by(Item.sku, Movement.lot))]
 
 
+def carton_label(session: Session, sscc: str) -> tuple[SlipCarton, str, SlipAddress]:
+    """What a carton's label shows: its SSCC, weight and contents, the order and where it goes."""
+    carton = session.get(Carton, sscc)
+    if carton is None:
+        raise NotFound("unknown_carton", f"no carton {sscc}")
+    slip = packing_slip(session, session.get(SalesOrder, carton.order_id).number)
+    contents = [SlipLine(sku, name, qty, lot or None) for sku, name, lot, qty in carton_contents(session, carton)]
+    label = SlipCarton(carton.sscc, carton.weight_g / 1000 if carton.weight_g else None, contents)
+    return label, slip.order_number, slip.ship_to
+
+
+def orders_in_tote(session: Session, code: str) -> list[str]:
+    """The open orders a tote was picked for (what a pack station unpacks it into)."""
+    from webapp.db.floor_tables import PickStep
+
+    tote = session.scalar(select(Location).where(Location.code == code, Location.kind == "tote"))
+    if tote is None:
+        raise NotFound("unknown_location", f"no tote {code}")
+    return list(session.scalars(
+        select(SalesOrder.number).distinct()
+        .join(OrderLine, OrderLine.order_id == SalesOrder.id)
+        .join(PickStep, PickStep.order_line_id == OrderLine.id)
+        .where(PickStep.tote_location_id == tote.id, SalesOrder.state.in_(["picking", "packed"]))
+        .order_by(SalesOrder.number)))
+
+
 def carton_stock(session: Session, carton_code: str) -> list[tuple[int, str, str, int]]:
     """(item_id, lot, expiry, qty) in a carton location, for a whole-carton dispatch."""
     location = find_location(session, carton_code)

@@ -55,7 +55,7 @@ def release_orders(session: Session, numbers: list[str], user_id: int | None, re
         raise DomainError("cross_warehouse", "a walk stays inside one warehouse")
     warehouse_id = warehouses.pop()
     for order in locked:
-        orders.transition(session, order.number, "picking", reason, user_id)
+        orders.change_state(session, order.number, "picking", reason, user_id)
     lines = list(session.execute(select(SalesOrder.number, OrderLine).join(OrderLine, OrderLine.order_id == SalesOrder.id)
                                  .where(SalesOrder.number.in_(numbers)).order_by(SalesOrder.created_at, OrderLine.line_no)))
     wanted = [picking.WantedLine(number, line.line_no, str(line.item_id), line.qty - line.qty_picked) for number, line in lines]

@@ -93,3 +93,13 @@ def release_standalone(session: Session, reservation_id: int) -> None:
 def reservation_json(r: Reservation, item_sku: str, warehouse_code: str) -> dict:
     return {"id": r.id, "item": item_sku, "warehouse": warehouse_code, "qty": r.qty, "qty_requested": r.qty_requested,
             "ref": r.ref, "status": r.status}
+
+
+def get_reservation(session: Session, reservation_id: int) -> dict:
+    from webapp.db.models import Item, Location
+
+    reservation = session.get(Reservation, reservation_id)
+    if reservation is None:
+        raise NotFound("unknown_reservation", f"no reservation {reservation_id}")
+    return reservation_json(reservation, session.get(Item, reservation.item_id).sku,
+                            session.get(Location, reservation.warehouse_id).code)

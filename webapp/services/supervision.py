@@ -50,3 +50,20 @@ def resolve(session: Session, model, record_id: int, note: str, user_id: int, re
     if resubmitted_id is not None:
         record.resubmitted_movement_id = resubmitted_id
     return record
+
+
+def resubmit(session: Session, record_id: int, movement: dict, note: str, supervisor, skew_limit_s: int) -> dict:
+    """A supervisor's corrected version of a rejected movement, replayed like any scan; the reject is
+    resolved once it applies."""
+    from webapp.services.sync import sync_batch
+
+    reject = session.get(RejectedMovement, record_id)
+    if reject is None:
+        raise NotFound("not_found", f"no reject {record_id}")
+    if reject.resolved_at is not None:
+        raise Conflict("already_resolved", f"reject {record_id} is already resolved")
+    # A device id of its own, so a supervisor's correction never reorders the floor device's sequence.
+    [result] = sync_batch(session, f"reject-{record_id}", [movement], supervisor, None, skew_limit_s)
+    if result["status"] in ("applied", "duplicate"):
+        resolve(session, RejectedMovement, record_id, note, supervisor.id, resubmitted_id=result["id"])
+    return result

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement
 from webapp.db.models import Device, DeviceSignin, User
-from webapp.db.upsert import allocate_movement_seqs
 from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement, SalesOrder
+from webapp.db.upsert import allocate_movement_seqs
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError, Forbidden
 from webapp.domain.floor_movement import FloorMovement, Rejected, parse_floor_movement, usable_id

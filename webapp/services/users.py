@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.db.models import ApiToken, Device, DeviceSignin, LoginFailure, User
 from webapp.db.upsert import dialect_insert
 from webapp.domain.clock import utcnow
-from webapp.domain.errors import Conflict, DomainError
+from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.roles import validate_roles
 
 # scrypt (werkzeug's default KDF) with its default cost; a dummy hash keeps timing even for unknown users.
@@ -133,3 +133,15 @@ def ensure_device(session: Session, device_id: str) -> None:
     insert = dialect_insert(session, Device.__table__).values(id=device_id, name="", status="active", first_seen_at=now,
                                                              last_seen_at=now, last_device_seq=0)
     session.execute(insert.on_conflict_do_nothing())
+
+
+def update_device(session: Session, device_id: str, *, name: str | None = None, status: str | None = None) -> Device:
+    """An admin names, retires or blocks a device (a blocked device's syncs are refused)."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFound("unknown_device", f"no device {device_id}")
+    if name is not None:
+        device.name = name
+    if status is not None:
+        device.status = status
+    return device

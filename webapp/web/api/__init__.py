@@ -6,4 +6,14 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def load_endpoint_modules() -> None:
     """Import the modules whose decorators attach views to `api` (once per process)."""
-    from webapp.web.api import admin_api, auth_api, catalogue_api, openapi, orders_api, packing_api, stock_api, supervisor_api, sync_api  # noqa: F401
+    from webapp.web.api import (  # noqa: F401
+        admin_api,
+        auth_api,
+        catalogue_api,
+        openapi,
+        orders_api,
+        packing_api,
+        stock_api,
+        supervisor_api,
+        sync_api,
+    )

@@ -1,19 +1,14 @@
 """Supervisor and admin corrections: stock adjustments (never an edit of a quantity) and devices."""
-import uuid
 
 from flask import jsonify
 from flask_login import current_user
-from sqlalchemy import select
 
-from webapp.db.ledger_tables import Movement
-from webapp.db.models import Device
-from webapp.domain.clock import format_instant, utcnow
+from webapp.domain.clock import format_instant
 from webapp.domain.ledger import content_digest
 from webapp.domain.roles import ADMIN, SUPERVISORS
 from webapp.extensions import db
-from webapp.services.catalogue import find_item, find_location
-from webapp.services.floor_effects import apply_floor_effects
-from webapp.services.ledger import MovementInput, post_movement
+from webapp.services import adjustments
+from webapp.services.users import update_device
 from webapp.web.api import api
 from webapp.web.api.body import field, json_body
 from webapp.web.api.registry import api_endpoint
@@ -50,24 +45,9 @@ def post_adjustment():
     if corrects is not None and not 1 <= corrects <= 2**31 - 1:
         raise ApiError(400, "invalid_field", "corrects_seq is the seq of an existing movement", field="corrects_seq")
     with db.unit_of_work() as s:
-        scanned = find_item(s, field(body, "item", str, max_len=64))
-        if scanned is None:
-            raise ApiError(404, "unknown_item", f"no item {body['item']}")
-        location = find_location(s, field(body, "location", str, max_len=64))
-        if location is None or location.kind in ("warehouse", "zone", "aisle"):
-            raise ApiError(404, "unknown_location", f"no stock location {body['location']}")
-        if corrects is not None and s.scalar(select(Movement.seq).where(Movement.seq == corrects)) is None:
-            raise ApiError(404, "unknown_movement", f"no movement with seq {corrects}")
-        kind = "adjust_in" if qty > 0 else "adjust_out"
-        movement = post_movement(s, MovementInput(
-            id=f"adj-{uuid.uuid4()}", kind=kind, item_id=scanned.item.id, warehouse_id=location.warehouse_id,
-            qty_base=scanned.to_base(abs(qty)), qty_scanned=abs(qty), uom=scanned.uom,
-            to_location=location if qty > 0 else None, from_location=location if qty < 0 else None, lot=lot,
-            reason=reason, corrects_seq=corrects, scanned_by_id=current_user.id, sent_by_id=current_user.id,
-            occurred_at=utcnow(), content_hash=content_digest(body)), before_append=apply_floor_effects(s))
-        result = {"id": movement.id, "seq": movement.seq, "kind": kind, "qty_base": movement.qty_base,
-                  "balance_after": movement.to_balance_after if qty > 0 else movement.from_balance_after,
-                  "corrects_seq": corrects, "flags": [f for f in movement.flags.split(",") if f]}
+        result = adjustments.post_adjustment(s, adjustments.Adjustment(
+            item=field(body, "item", str, max_len=64), location=field(body, "location", str, max_len=64), qty=qty,
+            reason=reason, lot=lot, corrects_seq=corrects), current_user.id, content_digest(body))
     return jsonify(result), 201
 
 
@@ -80,13 +60,7 @@ def patch_device(device_id: str):
     if status is not None and status not in ("active", "retired", "blocked"):
         raise ApiError(400, "invalid_field", "status is active, retired or blocked", field="status")
     with db.unit_of_work() as s:
-        device = s.get(Device, device_id)
-        if device is None:
-            raise ApiError(404, "unknown_device", f"no device {device_id}")
-        if name is not None:
-            device.name = name
-        if status is not None:
-            device.status = status
+        device = update_device(s, device_id, name=name, status=status)
         result = {"id": device.id, "name": device.name, "status": device.status,
                   "last_seen_at": format_instant(device.last_seen_at), "last_device_seq": device.last_device_seq}
     return jsonify(result)

@@ -41,6 +41,19 @@ def _has_nul(value, depth: int = 0) -> bool:
 
 
 INT4_MAX = 2**31 - 1
+PAGING_PARAMETERS = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                     {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 10}}]
+
+
+def page_args() -> tuple[int, int]:
+    """`?limit=` (1 to 1000, default 100) and `?cursor=` (a next_cursor from an earlier page) → (after, limit)."""
+    from flask import request
+
+    limit, cursor = request.args.get("limit", "100"), request.args.get("cursor", "0") or "0"
+    if (not limit.isdigit() or len(limit) > 4 or not 1 <= int(limit) <= 1000
+            or not cursor.isdigit() or len(cursor) > 10 or int(cursor) > INT4_MAX):
+        raise ApiError(400, "invalid_field", "limit is 1 to 1000; cursor is a next_cursor from an earlier page")
+    return int(cursor), int(limit)
 
 
 def check_request_text() -> None:

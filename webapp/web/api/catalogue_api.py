@@ -1,13 +1,11 @@
 """Items, locations and the device catalogue."""
 from flask import jsonify, request
-from sqlalchemy import select
 
-from webapp.db.models import Item, ItemBarcode, ItemUom, Location
 from webapp.domain.roles import CATALOGUE_EDITORS, EVERYONE
 from webapp.extensions import db
-from webapp.services.catalogue import ItemSpec, create_item, create_location
+from webapp.services.catalogue import ItemSpec, catalog_page, create_item, create_location
 from webapp.web.api import api
-from webapp.web.api.body import field, json_body, positive_int
+from webapp.web.api.body import PAGING_PARAMETERS, field, json_body, page_args, positive_int
 from webapp.web.api.registry import api_endpoint
 from webapp.web.errors import ApiError
 
@@ -94,34 +92,11 @@ def create_location_endpoint():
 
 
 @api_endpoint(api, "/catalog", "GET", roles=EVERYONE, summary="Items with barcodes and pack sizes, and locations, for offline lookups (no quantities)",
-              parameters=[{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-                          {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 64}}],
-              responses={"200": "a page of items; locations on the first page"})
+              parameters=PAGING_PARAMETERS, responses={"200": "a page of items; locations on the first page"})
 def catalog():
-    limit = request.args.get("limit", "100")
-    cursor = request.args.get("cursor", "0")
-    if (not limit.isdigit() or len(limit) > 4 or not 1 <= int(limit) <= 1000
-            or not cursor.isdigit() or len(cursor) > 10 or int(cursor) > 2**31 - 1):
-        raise ApiError(400, "invalid_field", "limit is 1 to 1000 and cursor is what next_cursor gave")
-    limit, after = int(limit), int(cursor)
+    after, limit = page_args()
     with db.unit_of_work() as s:
-        items = list(s.scalars(select(Item).where(Item.id > after).order_by(Item.id).limit(limit)))
-        ids = [i.id for i in items]
-        barcodes, uoms = {}, {}
-        for b in s.scalars(select(ItemBarcode).where(ItemBarcode.item_id.in_(ids or [0]))):
-            barcodes.setdefault(b.item_id, []).append({"code": b.code, "uom": b.uom})
-        for u in s.scalars(select(ItemUom).where(ItemUom.item_id.in_(ids or [0]))):
-            uoms.setdefault(u.item_id, []).append({"code": u.code, "factor": u.factor})
-        page = {
-            "items": [{"sku": i.sku, "name": i.name, "lot_tracked": i.lot_tracked, "barcodes": barcodes.get(i.id, []),
-                       "uoms": uoms.get(i.id, [])} for i in items],
-            "next_cursor": str(items[-1].id) if len(items) == limit else None,
-        }
-        if after == 0:
-            codes = dict(s.execute(select(Location.id, Location.code)).all())
-            page["locations"] = [{"code": l.code, "kind": l.kind, "name": l.name, "parent": codes.get(l.parent_id),
-                                  "frozen": l.frozen, "walk_key": l.walk_key}
-                                 for l in s.scalars(select(Location).order_by(Location.id))]
+        page = catalog_page(s, after, limit)
     return jsonify(page)
 
 

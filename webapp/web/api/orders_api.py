@@ -137,11 +137,7 @@ def transition_order(number: str):
     target = field(body, "to", str, max_len=16)
     reason = field(body, "reason", str, required=False, default="", max_len=2000)
     with db.unit_of_work() as s:
-        if target == "picking":
-            picking.release_orders(s, [number], current_user.id, reason or "released to the floor")
-            order = orders.get_order(s, number)
-        else:
-            order = orders.transition(s, number, target, reason, current_user.id)
+        order = orders.transition(s, number, target, reason, current_user.id)
         result = orders.order_json(s, order)
     return jsonify(result)
 

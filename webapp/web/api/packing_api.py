@@ -1,10 +1,8 @@
 """Pack stations: cartons with SSCCs, carton labels and packing slips (PDF)."""
-import os
 
 from flask import Response, current_app, jsonify
 
-
-from webapp.documents.packing_slip import SlipCarton, SlipLine, render_carton_label, render_packing_slip
+from webapp.documents.packing_slip import render_carton_label, render_packing_slip
 from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
 from webapp.extensions import db
 from webapp.services import packing
@@ -20,10 +18,6 @@ CARTON_SCHEMA = {"type": "object", "required": ["order", "station"],
 CLOSE_SCHEMA = {"type": "object", "properties": {"weight_g": {"type": "integer", "minimum": 1, "maximum": 2000000}}}
 
 
-def company_prefix() -> str:
-    return os.environ.get("DOCKHAND_GS1_COMPANY_PREFIX", "5012345")
-
-
 def _carton_json(session, carton) -> dict:
     return {"sscc": carton.sscc, "status": carton.status, "weight_g": carton.weight_g,
             "label_url": f"/cartons/{carton.sscc}/label.pdf",
@@ -37,7 +31,7 @@ def open_carton():
     body = json_body()
     with db.unit_of_work() as s:
         carton = packing.open_carton(s, field(body, "order", str, max_len=64), field(body, "station", str, max_len=64),
-                                     company_prefix())
+                                     current_app.config["GS1_COMPANY_PREFIX"])
         result = _carton_json(s, carton)
     return jsonify(result), 201
 
@@ -72,39 +66,14 @@ def packing_slip_pdf(number: str):
 @api_endpoint(pages, "/cartons/<sscc>/label.pdf", "GET", roles=PACKERS, summary="Carton label PDF with its SSCC (GS1-128)",
               responses={"200": "application/pdf"})
 def carton_label_pdf(sscc: str):
-
-    from webapp.db.floor_tables import Carton
-    from webapp.db.order_tables import SalesOrder
-    from webapp.web.errors import ApiError
-
     with db.unit_of_work() as s:
-        carton = s.get(Carton, sscc)
-        if carton is None:
-            raise ApiError(404, "unknown_carton", f"no carton {sscc}")
-        order = s.get(SalesOrder, carton.order_id)
-        slip = packing.packing_slip(s, order.number)
-        contents = [SlipLine(sku, name, qty, lot or None) for sku, name, lot, qty in packing.carton_contents(s, carton)]
-        label = SlipCarton(carton.sscc, carton.weight_g / 1000 if carton.weight_g else None, contents)
-    return _pdf(render_carton_label(label, slip.order_number, slip.ship_to), f"carton-{sscc}.pdf")
+        label, order_number, ship_to = packing.carton_label(s, sscc)
+    return _pdf(render_carton_label(label, order_number, ship_to), f"carton-{sscc}.pdf")
 
 
 @api_endpoint(api, "/totes/<code>", "GET", roles=PACKERS, summary="The orders a tote was picked for (for the pack station)",
               responses={"200": "the tote and its orders"})
 def tote_orders(code: str):
-    from sqlalchemy import select
-
-    from webapp.db.floor_tables import PickStep
-    from webapp.db.models import Location
-    from webapp.db.order_tables import OrderLine, SalesOrder
-    from webapp.web.errors import ApiError
-
     with db.unit_of_work() as s:
-        tote = s.scalar(select(Location).where(Location.code == code, Location.kind == "tote"))
-        if tote is None:
-            raise ApiError(404, "unknown_location", f"no tote {code}")
-        numbers = s.scalars(select(SalesOrder.number).distinct()
-                            .join(OrderLine, OrderLine.order_id == SalesOrder.id)
-                            .join(PickStep, PickStep.order_line_id == OrderLine.id)
-                            .where(PickStep.tote_location_id == tote.id,
-                                   SalesOrder.state.in_(["picking", "packed"])).order_by(SalesOrder.number)).all()
-    return jsonify({"tote": code, "orders": list(numbers)})
+        numbers = packing.orders_in_tote(s, code)
+    return jsonify({"tote": code, "orders": numbers})

@@ -2,7 +2,6 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from webapp.db.models import Item, Location
 from webapp.domain.roles import ORDER_MANAGERS, STOCK_READERS
 from webapp.extensions import db
 from webapp.services import reservations
@@ -66,11 +65,6 @@ def delete_reservation(reservation_id: int):
 @api_endpoint(api, "/reservations/<int:reservation_id>", "GET", roles=ORDER_MANAGERS, summary="One reservation",
               responses={"200": "the reservation"})
 def get_reservation(reservation_id: int):
-    from webapp.db.ledger_tables import Reservation
-
     with db.unit_of_work() as s:
-        r = s.get(Reservation, reservation_id)
-        if r is None:
-            raise ApiError(404, "unknown_reservation", f"no reservation {reservation_id}")
-        result = reservations.reservation_json(r, s.get(Item, r.item_id).sku, s.get(Location, r.warehouse_id).code)
+        result = reservations.get_reservation(s, reservation_id)
     return jsonify(result)

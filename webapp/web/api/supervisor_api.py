@@ -1,36 +1,24 @@
 """The supervisor's queues: exceptions (flags on applied movements) and rejected movements."""
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 from flask_login import current_user
 
 from webapp.db.order_tables import ExceptionRecord, RejectedMovement
 from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
 from webapp.services import supervision
-from webapp.services.sync import sync_batch
 from webapp.web.api import api
-from webapp.web.api.body import field, json_body
+from webapp.web.api.body import PAGING_PARAMETERS, field, json_body, page_args
 from webapp.web.api.registry import api_endpoint
-from webapp.web.errors import ApiError
 
-PAGING = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-          {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 20}}]
 RESOLVE_SCHEMA = {"type": "object", "properties": {"note": {"type": "string", "maxLength": 2000}}}
 RESUBMIT_SCHEMA = {"type": "object", "required": ["movement"],
                    "properties": {"movement": {"type": "object"}, "note": {"type": "string", "maxLength": 2000}}}
 
 
-def paging() -> tuple[int, int]:
-    limit, cursor = request.args.get("limit", "100"), request.args.get("cursor", "0") or "0"
-    if (not limit.isdigit() or len(limit) > 4 or not 1 <= int(limit) <= 1000
-            or not cursor.isdigit() or len(cursor) > 10 or int(cursor) > 2**31 - 1):
-        raise ApiError(400, "invalid_field", "limit is 1 to 1000; cursor is a next_cursor from an earlier page")
-    return int(cursor), int(limit)
-
-
 @api_endpoint(api, "/exceptions", "GET", roles=SUPERVISORS, summary="Open exceptions raised by floor facts",
-              parameters=PAGING, responses={"200": "a page of open exceptions"})
+              parameters=PAGING_PARAMETERS, responses={"200": "a page of open exceptions"})
 def list_exceptions():
-    after, limit = paging()
+    after, limit = page_args()
     with db.unit_of_work() as s:
         page = supervision.open_exceptions(s, after, limit)
     return jsonify(page)
@@ -46,9 +34,9 @@ def resolve_exception(record_id: int):
 
 
 @api_endpoint(api, "/rejects", "GET", roles=SUPERVISORS, summary="Open rejected movements with their payloads and reasons",
-              parameters=PAGING, responses={"200": "a page of open rejects"})
+              parameters=PAGING_PARAMETERS, responses={"200": "a page of open rejects"})
 def list_rejects():
-    after, limit = paging()
+    after, limit = page_args()
     with db.unit_of_work() as s:
         page = supervision.open_rejects(s, after, limit)
     return jsonify(page)
@@ -71,14 +59,6 @@ def resubmit_reject(record_id: int):
     movement = field(body, "movement", dict)
     note = field(body, "note", str, required=False, default="re-submitted", max_len=2000)
     with db.unit_of_work() as s:
-        reject = s.get(RejectedMovement, record_id)
-        if reject is None:
-            raise ApiError(404, "not_found", f"no reject {record_id}")
-        if reject.resolved_at is not None:
-            raise ApiError(409, "already_resolved", f"reject {record_id} is already resolved")
-        # A device id of its own, so a supervisor's correction never reorders the floor device's sequence.
-        [result] = sync_batch(s, f"reject-{record_id}", [movement], current_user, None,
-                              current_app.config["CLOCK_SKEW_LIMIT_SECONDS"])
-        if result["status"] in ("applied", "duplicate"):
-            supervision.resolve(s, RejectedMovement, record_id, note, current_user.id, resubmitted_id=result["id"])
+        result = supervision.resubmit(s, record_id, movement, note, current_user,
+                                      current_app.config["CLOCK_SKEW_LIMIT_SECONDS"])
     return jsonify(result)

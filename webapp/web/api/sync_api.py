@@ -75,18 +75,13 @@ def sync():
 def _retry_backorders_after(results: list[dict]) -> None:
     """Stock that arrived may complete backordered orders. Its own transaction, after the scans are safe:
     a failure here never touches the replay's answer."""
-    from sqlalchemy import select
-
-    from webapp.db.ledger_tables import Movement
-    from webapp.services.orders import retry_backorders
+    from webapp.services.orders import retry_backorders_after
 
     seqs = [r["seq"] for r in results if r.get("status") == "applied"]
     if not seqs:
         return
     try:
         with db.unit_of_work() as s:
-            arrived = set(s.scalars(select(Movement.item_id).where(
-                Movement.seq.in_(seqs), Movement.effect.in_(["receipt", "return", "adjustment_in"]))))
-            retry_backorders(s, arrived)
+            retry_backorders_after(s, seqs)
     except Exception:  # noqa: BLE001 - best effort; the next arrival tries again
         current_app.logger.exception("retrying backordered orders failed")
