@@ -4,7 +4,7 @@ import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue, outboxEvents } from "../outbox.js";
 import { ssccFromScan } from "../scan/sscc.js";
-import { clockTime, h, resultLine, setChildren, stepRow } from "./ui.js";
+import { clockTime, h, resultLine, scanOutcome, setChildren, stepRow } from "./ui.js";
 
 const DOOR_KINDS = new Set(["dock", "outbound"]);
 const LOG_KEPT = 200; // the running list: today's cartons from this device, newest first
@@ -43,11 +43,7 @@ export function dispatchView() {
     render();
   }
 
-  function refuse(text, detail) {
-    state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
-    render();
-    feedback.failure(text, detail);
-  }
+  const { refuse } = scanOutcome(state, render);
 
   async function onScan(scan) {
     if (scan.type === "location" && DOOR_KINDS.has(scan.location.kind)) {

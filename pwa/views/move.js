@@ -3,7 +3,7 @@
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
 import { stockLocationProblem } from "../scan/lookup.js";
-import { h, packBadge, qtyControl, quantityText, resultLine, stepRow, validQty } from "./ui.js";
+import { h, packBadge, qtyControl, quantityText, resultLine, scanOutcome, stepRow, validQty } from "./ui.js";
 
 const PROMPTS = { from: "Scan FROM location", item: "Scan the item", to: "Scan TO location" };
 
@@ -30,17 +30,8 @@ export function moveView() {
       h("p", { class: "tally" }, "Moved on this screen: ", h("b", { id: "moved-count" }, String(state.moved))));
   }
 
-  function refuse(text, detail) {
-    state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
-    render();
-    feedback.failure(text, detail);
-  }
+  const { refuse, accept } = scanOutcome(state, render);
 
-  function accept(text) {
-    state.last = { kind: "info", text };
-    render();
-    feedback.step();
-  }
 
   async function onScan(scan) {
     if (scan.type === "unknown") return refuse("Unknown code", scan.code);

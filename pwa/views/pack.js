@@ -6,7 +6,7 @@ import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue, outboxEvents, replay } from "../outbox.js";
 import { ssccFromScan } from "../scan/sscc.js";
-import { h, quantityText, resultLine, setChildren, stepRow } from "./ui.js";
+import { h, quantityText, resultLine, scanOutcome, setChildren, stepRow } from "./ui.js";
 
 const REFETCH_AFTER_SYNC_MS = 500;
 const MAX_WEIGHT_G = 2000000;
@@ -186,17 +186,8 @@ export function packView({ actionsChanged }) {
   }
 
   // ---- feedback ----------------------------------------------------------------------------
-  function refuse(text, detail) {
-    state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
-    render();
-    feedback.failure(text, detail);
-  }
+  const { refuse, accept } = scanOutcome(state, render);
 
-  function accept(text, kind = "info") {
-    state.last = { kind, text };
-    render();
-    feedback.step();
-  }
 
   // ---- scans -------------------------------------------------------------------------------
   async function chooseOrder(order, tote) {

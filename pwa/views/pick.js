@@ -4,7 +4,7 @@
 import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
-import { h, numberDialog, packBadge, qtyControl, quantityText, resultLine, setChildren, stepRow, validQty } from "./ui.js";
+import { h, numberDialog, packBadge, qtyControl, quantityText, resultLine, scanOutcome, setChildren, stepRow, validQty } from "./ui.js";
 
 // The walk: the server's steps, in walk order (GET /api/v1/tasks sorts them).
 export function stepsOf(task) {
@@ -114,17 +114,8 @@ export function pickView({ params }) {
       resultLine(state.last));
   }
 
-  function refuse(text, detail) {
-    state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
-    render();
-    feedback.failure(text, detail);
-  }
+  const { refuse, accept } = scanOutcome(state, render);
 
-  function accept(text) {
-    state.last = { kind: "info", text };
-    render();
-    feedback.step();
-  }
 
   // The scan's progress goes into the task record in the same transaction as the movement.
   function recordLocally(step, kind, qtyBase) {

@@ -3,7 +3,7 @@
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
 import { stockLocationProblem } from "../scan/lookup.js";
-import { h, packText, quantityText, resultLine, stepRow } from "./ui.js";
+import { h, packText, quantityText, resultLine, scanOutcome, stepRow } from "./ui.js";
 
 export function receiveView() {
   const state = { to: null, ref: "", received: new Map(), count: 0, last: null };
@@ -25,11 +25,7 @@ export function receiveView() {
         h("li", {}, h("b", {}, quantityText(line.qty, line.uom)), ` × ${line.name}`))));
   }
 
-  function refuse(text, detail) {
-    state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
-    render();
-    feedback.failure(text, detail);
-  }
+  const { refuse } = scanOutcome(state, render);
 
   async function onScan(scan) {
     if (scan.type === "unknown") return refuse("Unknown code", scan.code);

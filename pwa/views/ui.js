@@ -1,4 +1,6 @@
-// Small DOM helpers the screens share: building elements, the in-page confirm dialog, times.
+// Small DOM helpers the screens share: building elements, the in-page confirm dialog, times,
+// and a screen's answer to a scan.
+import * as feedback from "../feedback.js";
 
 // h("button", {class: "big-button", onclick: fn}, "Pick") → <button class="big-button">Pick</button>
 export function h(tag, props = {}, ...children) {
@@ -156,4 +158,21 @@ export const MAX_QTY = 1000000; // the server's limit (webapp/domain/floor_movem
 
 export function validQty(qty) {
   return Number.isInteger(qty) && qty >= 1 && qty <= MAX_QTY;
+}
+
+// A screen's answer to a scan: the result line, a redraw, and the sound, vibration and flash a person
+// notices without looking. `state.last` is what resultLine() shows.
+export function scanOutcome(state, render) {
+  return {
+    refuse(text, detail) {
+      state.last = { kind: "bad", text: detail ? `${text}: ${detail}` : text };
+      render();
+      feedback.failure(text, detail);
+    },
+    accept(text, kind = "info") {
+      state.last = { kind, text };
+      render();
+      feedback.step();
+    },
+  };
 }
