@@ -43,12 +43,14 @@ case "${1:-}" in
     "$VENV/bin/flask" --app webapp db upgrade
     "$VENV/bin/flask" --app webapp demo seed
     PORT="${PORT:-5000}"
+    # The demo passwords are public: listen on this machine only, unless HOST says otherwise (HOST=0.0.0.0).
+    HOST="${HOST:-127.0.0.1}"
     echo
-    echo "Dockhand is at http://127.0.0.1:${PORT}/  (sign in at /login)"
+    echo "Dockhand is at http://${HOST}:${PORT}/  (sign in at /login)"
     echo "Demo sign-ins (password dockhand-demo): asha picker, ravi receiver, chen counter,"
     echo "  maria supervisor, admin admin, erp integration"
     echo
-    exec "$VENV/bin/gunicorn" --bind "0.0.0.0:${PORT}" --workers 1 --threads 8 --access-logfile - "webapp:create_app()"
+    exec "$VENV/bin/gunicorn" --bind "${HOST}:${PORT}" --workers 1 --threads 8 --access-logfile - "webapp:create_app()"
     ;;
   test)
     apt_install "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"

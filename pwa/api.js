@@ -1,5 +1,6 @@
 // The few direct calls a screen makes to the server (open a carton, read an order): JSON in and
 // out, the session cookie plus its CSRF token. Scans never go this way: they go through the outbox.
+import { serverFetch } from "./connection.js";
 import * as db from "./db.js";
 
 export class ApiError extends Error {
@@ -25,13 +26,13 @@ async function answer(response, path) {
   return body;
 }
 
-// Throws ApiError for an HTTP error, and ApiError(0, "offline") when the server cannot be reached.
+// Throws ApiError for an HTTP error, and ApiError(0, "offline") when the server cannot be reached or is silent.
 export async function getJson(path) {
   let response;
   try {
-    response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "offline", "no connection to the server");
+    response = await serverFetch(path);
+  } catch (error) {
+    throw new ApiError(0, "offline", error.message);
   }
   return answer(response, path);
 }
@@ -41,15 +42,13 @@ export async function postJson(path, body) {
   for (let attempt = 0; ; attempt += 1) {
     let response;
     try {
-      response = await fetch(path, {
+      response = await serverFetch(path, {
         method: "POST",
-        credentials: "same-origin",
-        cache: "no-store",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "" },
         body: JSON.stringify(body),
       });
-    } catch {
-      throw new ApiError(0, "offline", "no connection to the server");
+    } catch (error) {
+      throw new ApiError(0, "offline", error.message);
     }
     if (response.status === 403 && attempt === 0) {
       const copy = response.clone();

@@ -1,5 +1,6 @@
 // Boot: register the service worker, open the local database, find out who is signed in,
 // start replaying the outbox and refreshing offline data, then route between screens.
+import { watchConnection } from "./connection.js";
 import * as db from "./db.js";
 import * as feedback from "./feedback.js";
 import { dataEvents, startRefreshing } from "./offline_data.js";
@@ -45,6 +46,7 @@ async function boot() {
   await applyTestHooks();
   askForPersistentStorage();
   const session = await loadSession();
+  watchConnection();
   if (session.state === "signed_out") {
     location.replace("/login");
     return;

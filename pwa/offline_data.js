@@ -1,5 +1,6 @@
 // What the device needs to work without a connection: the catalogue (items, barcodes, pack
 // sizes, locations) and the person's tasks, downloaded into IndexedDB while online.
+import { connectionEvents, isOnline, serverFetch } from "./connection.js";
 import * as db from "./db.js";
 import { outboxEvents } from "./outbox.js";
 
@@ -11,7 +12,7 @@ const MAX_PAGES = 500; // 500,000 items: far beyond any warehouse this runs in; 
 export const dataEvents = new EventTarget(); // "changed" after a refresh stored something
 
 async function getJson(path) {
-  const response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+  const response = await serverFetch(path);
   if (!response.ok) {
     const error = new Error(`${path} answered ${response.status}`);
     error.status = response.status;
@@ -57,7 +58,7 @@ export async function refreshTasks() {
 }
 
 export async function refreshAll() {
-  if (!navigator.onLine) return;
+  if (!isOnline()) return;
   const results = await Promise.allSettled([refreshCatalog(), refreshTasks()]);
   for (const result of results) {
     if (result.status === "rejected") console.warn("offline data not refreshed:", result.reason?.message);
@@ -71,7 +72,7 @@ let taskTimer = null;
 function refreshTasksAfterSync() {
   clearTimeout(taskTimer);
   taskTimer = setTimeout(async () => {
-    if (!navigator.onLine) return;
+    if (!isOnline()) return;
     const { last_sync_at: lastSync } = await db.getMetas(["last_sync_at"]);
     if (!lastSync || lastSync === lastSyncSeen) return;
     lastSyncSeen = lastSync;
@@ -80,7 +81,7 @@ function refreshTasksAfterSync() {
 }
 
 export function startRefreshing() {
-  window.addEventListener("online", refreshAll);
+  connectionEvents.addEventListener("change", () => { if (isOnline()) refreshAll(); });
   setInterval(refreshAll, REFRESH_MS);
   outboxEvents.addEventListener("changed", refreshTasksAfterSync);
   db.getMeta("last_sync_at").then((at) => { lastSyncSeen = lastSyncSeen ?? at ?? null; });

@@ -1,5 +1,6 @@
 // The device outbox: every scan waits in IndexedDB until the server answers applied/duplicate;
 // rejected ones go to "needs attention" with the server's reason. Runs in the page and in the SW.
+import { connectionEvents, isOnline, serverFetch } from "./connection.js";
 import * as db from "./db.js";
 
 export const SYNC_TAG = "dockhand-outbox";
@@ -36,7 +37,7 @@ export async function enqueue(movement, { also } = {}) {
   }, also ? also(id) : []);
   changed();
   if (IN_WINDOW) {
-    if (navigator.onLine) replay();
+    if (isOnline()) replay(); // offline: the connection watch sends it the moment the server answers
     requestBackgroundSync();
   }
   return record;
@@ -95,6 +96,7 @@ async function withReplayLock(work) {
 }
 
 async function replayAll() {
+  // The browser knows for sure when there is no network at all; otherwise only an answer tells.
   if (globalThis.navigator && navigator.onLine === false) return { state: "offline" };
   let batchSize = Math.min(MAX_BATCH, Math.max(1, Number(await db.getMeta("batch_size")) || MAX_BATCH));
   let csrfRetried = false;
@@ -113,15 +115,13 @@ async function replayAll() {
     const csrf = storedCsrf || (await freshCsrf());
     let response;
     try {
-      response = await fetch("/api/v1/sync", {
+      response = await serverFetch("/api/v1/sync", {
         method: "POST",
-        credentials: "same-origin",
-        cache: "no-store",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "" },
         body: JSON.stringify({ device_id: deviceId, sent_at: new Date().toISOString(), movements: batch.map(wire) }),
       });
-    } catch {
-      return failed("network", "no connection to the server");
+    } catch (error) {
+      return failed("network", error.message);
     }
     if (response.status === 401) {
       await db.setMeta({ needs_signin: true, csrf: undefined });
@@ -189,7 +189,7 @@ async function errorOf(response) {
 
 async function freshCsrf() {
   try {
-    const response = await fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store" });
+    const response = await serverFetch("/api/v1/me");
     if (!response.ok) return null;
     const me = await response.json();
     await db.setMeta({ csrf: me.csrf_token, user: me.user });
@@ -227,8 +227,14 @@ export function retryDelay(failureCount) {
 // ---- triggers (page only) ---------------------------------------------------------------
 
 export function startReplaying() {
-  window.addEventListener("online", () => { failures = 0; retryAt = 0; replay(); });
-  setInterval(() => { if (navigator.onLine && Date.now() >= retryAt) replay(); }, TIMER_MS);
+  // The server answered again (any request, any context): send at once, whatever the backoff said.
+  connectionEvents.addEventListener("change", () => {
+    if (!isOnline()) return;
+    failures = 0;
+    retryAt = 0;
+    replay();
+  });
+  setInterval(() => { if (isOnline() && Date.now() >= retryAt) replay(); }, TIMER_MS);
   navigator.serviceWorker?.addEventListener("message", (event) => {
     if (event.data?.type === "replay") replay();
     if (event.data?.type === "outbox-changed") outboxEvents.dispatchEvent(new Event("changed"));

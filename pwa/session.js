@@ -1,8 +1,11 @@
 // This device and who is on it: the device id, the service worker, signing in state and signing out.
 // Signing out never touches the outbox: scans keep the name of whoever scanned them.
+import { serverFetch } from "./connection.js";
 import * as db from "./db.js";
 
 const DEVICE_KEY = "dockhand.device_id";
+// The app must start from what the device holds even when the server is silent: wait this long at most.
+const ME_TIMEOUT_MS = 3000;
 
 export function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return Promise.resolve(null);
@@ -33,7 +36,7 @@ export async function loadSession() {
   if (signedOut) return { state: "signed_out", user: null };
   let response;
   try {
-    response = await fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store" });
+    response = await serverFetch("/api/v1/me", {}, ME_TIMEOUT_MS);
   } catch {
     return { state: user ? "offline" : "unknown", user: user || null };
   }
@@ -57,7 +60,7 @@ export async function signOut() {
   // Marked first: if the server cannot be told (offline), the app still treats the person as gone.
   await db.setMeta({ user: undefined, csrf: undefined, signed_out: true });
   try {
-    await fetch("/api/v1/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf || "" } });
+    await serverFetch("/api/v1/logout", { method: "POST", headers: { "X-CSRF-Token": csrf || "" } }, 3000);
   } catch {
     // Offline: the next sign-in replaces the server session anyway.
   }
@@ -68,10 +71,10 @@ export async function signOut() {
 export async function endLeftoverSession() {
   if (!(await db.getMeta("signed_out"))) return;
   try {
-    const me = await fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store" });
+    const me = await serverFetch("/api/v1/me");
     if (!me.ok) return;
     const { csrf_token: csrf } = await me.json();
-    await fetch("/api/v1/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf } });
+    await serverFetch("/api/v1/logout", { method: "POST", headers: { "X-CSRF-Token": csrf } });
   } catch {
     // still offline: the next sign-in replaces the session anyway
   }

@@ -1,4 +1,5 @@
 // Sign-in page: posts to /api/v1/login with this device's id, remembers who signed in, opens the app.
+import { serverFetch } from "./connection.js";
 import { deviceId, endLeftoverSession, registerServiceWorker, signedIn } from "./session.js";
 
 const form = document.getElementById("signin-form");
@@ -16,14 +17,13 @@ form.addEventListener("submit", async (event) => {
   };
   let response;
   try {
-    response = await fetch("/api/v1/login", {
+    response = await serverFetch("/api/v1/login", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
-      credentials: "same-origin",
     });
-  } catch {
-    errorText.textContent = "No connection. Sign in needs the network once.";
+  } catch (error) {
+    errorText.textContent = `No connection (${error.message}). Sign in needs the server once.`;
     return;
   }
   if (response.ok) {

@@ -2,6 +2,7 @@
 // (online: the server gives its SSCC), scan every item into it (each a `pack` tote → carton, checked
 // offline against the order), "Close carton", print its label and, when the order is complete, the slip.
 import { ApiError, getJson, postJson } from "../api.js";
+import { isOnline } from "../connection.js";
 import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue, outboxEvents, replay } from "../outbox.js";
@@ -109,7 +110,7 @@ export function packView({ actionsChanged }) {
   function refetch() {
     clearTimeout(refetchTimer);
     refetchTimer = setTimeout(async () => {
-      if (!state.order || !navigator.onLine) return;
+      if (!state.order || !isOnline()) return;
       const number = state.order.number;
       const startedAt = changes;
       try {
@@ -305,7 +306,7 @@ export function packView({ actionsChanged }) {
     const order = state.order;
     if (!order || !state.tote) return refuse("Scan the tote and the order first");
     if (state.carton) return refuse("A carton is open", state.carton.sscc);
-    if (!navigator.onLine) return refuse("Opening a carton needs a connection", "its SSCC comes from the server");
+    if (!isOnline()) return refuse("Opening a carton needs a connection", "its SSCC comes from the server");
     state.busy = true;
     let carton;
     try {
@@ -336,7 +337,7 @@ export function packView({ actionsChanged }) {
     if (weightText && (!/^\d+$/.test(weightText) || weight < 1 || weight > MAX_WEIGHT_G)) {
       return refuse("Check the weight", `whole grams from 1 to ${MAX_WEIGHT_G}`);
     }
-    if (!navigator.onLine) return refuse("Closing a carton needs a connection", "its scans must reach the server first");
+    if (!isOnline()) return refuse("Closing a carton needs a connection", "its scans must reach the server first");
     changes += 1;
     state.busy = true;
     let closed;

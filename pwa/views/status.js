@@ -2,6 +2,7 @@
 // ("needs attention"), each with the server's reason, kept until the person dismisses it.
 import * as db from "../db.js";
 import * as feedback from "../feedback.js";
+import { isOnline } from "../connection.js";
 import { outboxEvents, outboxStatus, replay } from "../outbox.js";
 import { clockTime, confirmDialog, h, movementText } from "./ui.js";
 
@@ -19,7 +20,7 @@ export function statusView() {
   async function refresh() {
     const [status, attention, waiting] = await Promise.all([outboxStatus(), db.listAttention(), db.outboxInOrder(SHOWN_WAITING)]);
     summary.replaceChildren(...[
-      h("p", {}, navigator.onLine ? "Online." : "Offline: scans are kept on this device."),
+      h("p", {}, isOnline() ? "Online: the server answers." : "Offline (the server does not answer): scans are kept on this device."),
       h("p", {}, `${status.waiting} scan${status.waiting === 1 ? "" : "s"} waiting. `,
         status.last_sync_at ? `Last sync ${clockTime(status.last_sync_at)}.` : "Not synced yet."),
       status.needs_signin ? h("p", { class: "error-text" }, "Sign in again to send the waiting scans.") : null,

@@ -1,4 +1,5 @@
 // The bar at the top of every screen: connection, scans waiting, last successful sync, needs attention.
+import { connectionEvents, connectionState } from "../connection.js";
 import { outboxEvents, outboxStatus } from "../outbox.js";
 import { clockTime, h } from "./ui.js";
 
@@ -15,12 +16,13 @@ export function mountStatusBar(bar) {
 
   async function update() {
     const status = await outboxStatus();
-    const online = navigator.onLine;
-    bar.dataset.online = String(online);
+    // What the server last answered, not what the browser believes (see connection.js).
+    const { online, known } = connectionState();
+    bar.dataset.online = known ? String(online) : "unknown";
     bar.dataset.waiting = String(status.waiting);
     bar.dataset.attention = String(status.attention);
     bar.dataset.lastSync = status.last_sync_at || "";
-    connection.textContent = online ? "● Online" : "● Offline";
+    connection.textContent = !known ? "● Connecting…" : online ? "● Online" : "● Offline";
     connection.className = `sb-connection ${online ? "on" : "off"}`;
     waiting.textContent = `${status.waiting} waiting`;
     waiting.className = `sb-waiting ${status.waiting ? "some" : ""}`;
@@ -48,8 +50,7 @@ export function mountStatusBar(bar) {
     }
   }
   outboxEvents.addEventListener("changed", refresh);
-  window.addEventListener("online", refresh);
-  window.addEventListener("offline", refresh);
+  connectionEvents.addEventListener("change", refresh);
   setInterval(refresh, 15000);
   return refresh();
 }

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.network import FloorNetwork
 from tests.needs import missing
 
 CHROMIUM_ARGS = [
@@ -67,10 +68,15 @@ def chromium(playwright_driver):
 
 
 class LiveServer:
-    """The running app, and what the tests check on the server side (SQL and the API with a token)."""
+    """The running app, and what the tests check on the server side (SQL and the API with a token).
 
-    def __init__(self, url: str):
-        self.url = url
+    Browsers reach it at `url`, through the floor's network (`network`), which a test may cut or silence;
+    the test's own API calls go straight to the server (`direct_url`)."""
+
+    def __init__(self, direct_url: str, network: FloorNetwork):
+        self.direct_url = direct_url
+        self.network = network
+        self.url = f"http://127.0.0.1:{network.port}"
 
     def token(self, username: str) -> str:
         from webapp.extensions import db
@@ -81,7 +87,7 @@ class LiveServer:
 
     def api(self, method: str, path: str, token: str, body=None) -> tuple[int, dict]:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={
+        request = urllib.request.Request(self.direct_url + path, data=data, method=method, headers={
             "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -134,6 +140,16 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    network = FloorNetwork(server.server_port)
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", network)
+    network.close()
     server.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _floor_network_back_up(request):
+    """Whatever a test did to the floor's network, the next test starts with the server reachable."""
+    yield
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("live_server").network.restore()

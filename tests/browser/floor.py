@@ -156,15 +156,19 @@ def order_on_server(live_server, number: str) -> dict:
     return body
 
 
-def sign_in_then_go_offline(context, page: Page, base: str, username: str) -> str:
-    """Sign in online, wait until the app works offline (service worker, catalogue), then cut the network.
-
-    Returns this phone's device id."""
-    sign_in(page, base, username)
+def sign_in_then_go_offline(page: Page, live_server, username: str) -> str:
+    """Sign in online, wait until the app works offline (service worker, catalogue), then cut the floor's
+    network (the server can no longer be reached; the browser is not told). Returns this phone's device id."""
+    sign_in(page, live_server.url, username)
     wait_offline_ready(page)
     device = device_id(page)
-    context.set_offline(True)
+    live_server.network.cut()
     return device
+
+
+def wait_connection(page: Page, online: bool, timeout_ms: int = 20_000) -> None:
+    """The app's own idea of the connection (what the server last answered), as its status bar shows it."""
+    page.wait_for_selector(f"#statusbar[data-online='{str(online).lower()}']", timeout=timeout_ms)
 
 
 def move_stock(page: Page, source: str, item_codes, target: str) -> None:

@@ -13,6 +13,7 @@ from tests.browser.floor import (
     sign_in_then_go_offline,
     status_bar,
     wait_offline_ready,
+    wait_connection,
     wait_ready,
     wait_step,
     wait_waiting,
@@ -27,12 +28,12 @@ def test_app_opens_offline_after_one_online_visit(chromium, live_server):
         page = context.new_page()
         sign_in(page, live_server.url, "asha")
         wait_offline_ready(page)
-        context.set_offline(True)
+        live_server.network.cut()
         response = page.reload()
         assert response.ok and response.from_service_worker  # the cached shell, not the network
         wait_ready(page)
-        bar = status_bar(page)
-        assert bar["online"] == "false" and "Offline" in bar["text"]
+        wait_connection(page, online=False)  # no answer from the server, whatever navigator.onLine says
+        assert "Offline" in status_bar(page)["text"]
         assert page.inner_text("#app h1") == "Hi asha"
         assert page.locator("#work-move").is_visible()
         open_screen(page, "#/move", "Move stock")  # and a working screen, not only the home page
@@ -113,7 +114,7 @@ def test_unknown_barcode_or_location_buzzes_and_queues_nothing(chromium, live_se
         page = context.new_page()
         sign_in(page, live_server.url, "asha")
         wait_offline_ready(page)
-        context.set_offline(True)
+        live_server.network.cut()
         open_screen(page, "#/move", "Move stock")
         scan(page, "WH1-X-99-99")
         page.wait_for_selector("#flash.bad")
@@ -149,7 +150,7 @@ def test_sign_out_warns_keeps_scans_and_sends_them_as_the_person_who_scanned(chr
         sign_in(page, live_server.url, "ravi")
         wait_offline_ready(page)
         device = device_id(page)
-        context.set_offline(True)
+        live_server.network.cut()
         open_screen(page, "#/receive", "Receive")
         scan(page, "WH1-DOCK-4")
         wait_step(page, "receive-screen", "item")
@@ -168,7 +169,7 @@ def test_sign_out_warns_keeps_scans_and_sends_them_as_the_person_who_scanned(chr
         page.wait_for_url(live_server.url + "/login")  # the sign-in page, from the service worker's cache
         assert live_server.movements_of_device(device) == []
 
-        context.set_offline(False)
+        live_server.network.restore()
         sign_in(page, live_server.url, "asha")  # another person, same handheld
         wait_waiting(page, 0)
         movements = live_server.movements_of_device(device)
@@ -181,10 +182,10 @@ def test_expired_session_keeps_scans_until_signed_in_again(chromium, live_server
     context = phone(chromium)
     try:
         page = context.new_page()
-        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        device = sign_in_then_go_offline(page, live_server, "asha")
         move_stock(page, "WH1-D-02-01", [ITEMS["DH-10004"][0]], "WH1-D-02-02")
         context.clear_cookies()  # the server session is gone (expired, or signed out elsewhere)
-        context.set_offline(False)
+        live_server.network.restore()
         page.wait_for_selector("#sb-signin:visible", timeout=20_000)  # 401: asks to sign in…
         assert status_bar(page)["waiting"] == "1"  # …and keeps the scan
         assert live_server.movements_of_device(device) == []

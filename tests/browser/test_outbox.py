@@ -12,6 +12,7 @@ from tests.browser.floor import (
     sign_in_then_go_offline,
     status_bar,
     wait_offline_ready,
+    wait_connection,
     wait_ready,
     wait_waiting,
 )
@@ -27,7 +28,7 @@ def test_fifty_offline_scans_survive_closing_the_page_and_apply_once(chromium, l
     context = phone(chromium)
     try:
         page = context.new_page()
-        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        device = sign_in_then_go_offline(page, live_server, "asha")
         # Each confirmation shows only after the outbox transaction committed, with the beep and the green flash.
         move_stock(page, source, [ITEMS[skus[n % len(skus)]][0] for n in range(1, 51)], target)
         assert page.get_attribute("#flash", "data-kind") == "ok"
@@ -37,10 +38,10 @@ def test_fifty_offline_scans_survive_closing_the_page_and_apply_once(chromium, l
         page.goto(live_server.url + "/")
         wait_ready(page)
         wait_waiting(page, 50)
-        assert status_bar(page)["online"] == "false"
+        wait_connection(page, online=False)
         assert live_server.movements_of_device(device) == []
 
-        context.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0)
         bar = status_bar(page)
         assert bar["lastSync"] and "Synced" in bar["text"]
@@ -67,7 +68,7 @@ def test_connection_cut_mid_replay_loses_and_doubles_nothing(chromium, live_serv
         page.evaluate("localStorage.setItem('dockhand.batch_size', '4')")  # test hook: small batches
         page.reload()
         wait_ready(page)
-        context.set_offline(True)
+        live_server.network.cut()
         move_stock(page, "WH1-C-01-01", [ITEMS["DH-10003"][0]] * 10, "WH1-C-01-02")
         wait_waiting(page, 10)
 
@@ -83,7 +84,7 @@ def test_connection_cut_mid_replay_loses_and_doubles_nothing(chromium, live_serv
                 route.continue_()
 
         context.route("**/api/v1/sync", cut_after_the_server_applied_the_first_batch)
-        context.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0, timeout_ms=30_000)
         assert calls[0] == 4 and len(calls) >= 4  # batches of 4, the first one sent twice
         movements = live_server.movements_of_device(device)
@@ -98,7 +99,7 @@ def test_a_batch_too_large_for_the_server_is_split(chromium, live_server):
     context = phone(chromium)
     try:
         page = context.new_page()
-        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        device = sign_in_then_go_offline(page, live_server, "asha")
         move_stock(page, "WH1-D-03-01", [ITEMS["DH-10001"][0]] * 5, "WH1-D-03-02")
         sizes = []
 
@@ -111,7 +112,7 @@ def test_a_batch_too_large_for_the_server_is_split(chromium, live_server):
                 route.continue_()
 
         context.route("**/api/v1/sync", server_takes_at_most_two)
-        context.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0)
         assert sizes[:3] == [5, 3, 2]  # halved until it fits
         assert len(live_server.movements_of_device(device)) == 5
@@ -123,7 +124,7 @@ def test_service_worker_sends_the_outbox_with_no_page_open(chromium, live_server
     context = phone(chromium)
     try:
         page = context.new_page()
-        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        device = sign_in_then_go_offline(page, live_server, "asha")
         move_stock(page, "WH1-D-04-01", [ITEMS["DH-10003"][0]] * 2, "WH1-D-04-02")
         blank = context.new_page()  # keeps the context (the "browser") alive with no Dockhand page
         devtools = context.new_cdp_session(blank)
@@ -131,7 +132,7 @@ def test_service_worker_sends_the_outbox_with_no_page_open(chromium, live_server
         devtools.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
         devtools.send("ServiceWorker.enable")
         page.close()
-        context.set_offline(False)
+        live_server.network.restore()
         blank.wait_for_timeout(200)
         for _ in range(50):
             if registrations:
@@ -158,10 +159,10 @@ def test_new_app_version_replaces_old_caches_and_keeps_waiting_scans(chromium, l
     context = phone(chromium)
     try:
         page = context.new_page()
-        device = sign_in_then_go_offline(context, page, live_server.url, "asha")
+        device = sign_in_then_go_offline(page, live_server, "asha")
         move_stock(page, "WH1-D-05-01", [ITEMS["DH-10002"][0]], "WH1-D-05-02")
         context.route("**/api/v1/sync", lambda route: route.abort())  # the scan must still be waiting afterwards
-        context.set_offline(False)
+        live_server.network.restore()
         caches = page.evaluate("""async () => {
             await (await caches.open('dockhand-shell-0-old')).put('/old', new Response('old shell'));
             await (await caches.open('someone-elses-cache')).put('/x', new Response('x'));

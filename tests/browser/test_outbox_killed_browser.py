@@ -19,6 +19,7 @@ from tests.browser.floor import (
     sign_in,
     sign_in_then_go_offline,
     status_bar,
+    wait_connection,
     wait_ready,
     wait_waiting,
 )
@@ -79,7 +80,7 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
     first = OwnChromium(playwright_driver, profile)
     try:
         page = first.new_page()
-        device = sign_in_then_go_offline(first.context, page, live_server.url, "asha")
+        device = sign_in_then_go_offline(page, live_server, "asha")
         move_stock(page, source, [ITEMS[skus[n % len(skus)]][0] for n in range(1, SCANS + 1)], target)
     finally:
         first.kill()  # the instant the last confirmation showed
@@ -87,15 +88,15 @@ def test_scans_confirmed_before_the_browser_is_killed_are_all_sent_after_restart
     assert live_server.movements_of_device(device) == []
     second = OwnChromium(playwright_driver, profile)
     try:
-        second.context.set_offline(True)
+        live_server.network.cut()
         page = second.context.new_page()  # only selector waits from here on: the app's own CSP stays in force
         console = []
         page.on("console", lambda message: console.append(message.text))
         page.goto(live_server.url + "/")  # offline: the service worker answers from its cache
         wait_ready(page)
         wait_waiting(page, SCANS)
-        assert status_bar(page)["online"] == "false"
-        second.context.set_offline(False)
+        wait_connection(page, online=False)
+        live_server.network.restore()
         # The killed browser lost its session cookie: the scans wait for a sign-in, then go.
         sign_in(page, live_server.url, "asha")
         try:
@@ -122,12 +123,12 @@ def test_a_replay_lock_nobody_releases_does_not_wedge_the_outbox(chromium, live_
     context = phone(chromium)
     try:
         page = context.new_page()
-        device = sign_in_then_go_offline(context, page, live_server.url, "ravi")
+        device = sign_in_then_go_offline(page, live_server, "ravi")
         move_stock(page, "WH1-D-03-01", [ITEMS["DH-10003"][0]], "WH1-D-03-02")
         wait_waiting(page, 1)
         # Something takes the lock and never lets go.
         page.evaluate("navigator.locks.request('dockhand-outbox-replay', () => new Promise(() => {})); null")
-        context.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0, timeout_ms=40_000)
         assert len(live_server.movements_of_device(device)) == 1
     finally:

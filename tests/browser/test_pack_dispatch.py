@@ -101,7 +101,7 @@ def test_pack_and_dispatch_through_the_floor_app(chromium, live_server):
             assert response.body().startswith(b"%PDF")
 
         # ---- dispatch at the dock door, offline ----
-        context.set_offline(True)
+        live_server.network.cut()
         open_screen(page, "#/dispatch", "Dispatch")
         wait_step(page, "dispatch-screen", "door")
         scan(page, "WH1-DOCK-2")
@@ -118,7 +118,7 @@ def test_pack_and_dispatch_through_the_floor_app(chromium, live_server):
         assert page.locator("#dispatched .dispatch-card[data-status='waiting']").count() == 2
         assert len(live_server.movements_of_device(device)) == 4  # nothing sent yet
 
-        context.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0)
         page.wait_for_selector("#dispatched .dispatch-card[data-status='sent'] >> nth=1")
         dispatches = [m for m in live_server.movements_of_device(device) if m["kind"] == "dispatch"]

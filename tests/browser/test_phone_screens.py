@@ -116,7 +116,7 @@ def test_phone_screens_have_big_targets_and_fit_the_screen(chromium, live_server
         page.wait_for_selector("#statusbar[data-waiting='0']")
         assert page.eval_on_selector("#statusbar", "bar => bar.dataset.attention") == "0"  # applied, not refused
 
-        context.set_offline(True)  # a refused scan and one waiting, for the status screen
+        live_server.network.cut()  # a refused scan and one waiting, for the status screen
         open_screen(page, "#/receive", "Receive")
         scan(page, "WH1-DOCK-1")
         wait_step(page, "receive-screen", "item")

@@ -33,7 +33,7 @@ def test_pick_checks_bin_item_and_tote_offline_and_short_reports_the_rest(chromi
         wait_offline_ready(page)
         open_task(page, order)  # the task is on the device…
         device = device_id(page)
-        context.set_offline(True)  # …so picking needs no connection
+        live_server.network.cut()  # …so picking needs no connection
         page.reload()
         page.wait_for_selector("#pick-screen[data-step='bin']")
         first, second = task["steps"][0], task["steps"][1]
@@ -63,7 +63,7 @@ def test_pick_checks_bin_item_and_tote_offline_and_short_reports_the_rest(chromi
         page.wait_for_selector("#prompt:has-text('All picked')")
         wait_waiting(page, 2)
 
-        context.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0)
         movements = live_server.movements_of_device(device)
         assert [(m["kind"], m["from_code"], m["to_code"], m["qty_base"], m["ref"]) for m in movements] == [
@@ -96,7 +96,7 @@ def test_picker_picks_an_order_offline_with_a_wrong_item_and_a_short_then_server
         page.wait_for_selector(f"#pick-list a[data-orders~='{order}']", timeout=15_000)
         device = device_id(page)
 
-        context.set_offline(True)
+        live_server.network.cut()
         page.click(f"#pick-list a[data-orders~='{order}']")
         wait_step(page, "pick-screen", "bin")
         assert step_a["location"] in page.inner_text("#prompt") and tote in page.inner_text("#step-tote")
@@ -138,7 +138,7 @@ def test_picker_picks_an_order_offline_with_a_wrong_item_and_a_short_then_server
         wait_waiting(page, 3)
         assert live_server.movements_of_device(device) == []  # nothing reached the server while offline
 
-        context.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0)
         # The server moved the missing 2 to the other bin; the device fetched its tasks again by itself.
         page.wait_for_selector(f"#prompt:has-text('{other_bin}')", timeout=20_000)
