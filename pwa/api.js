@@ -37,14 +37,17 @@ export async function getJson(path) {
   return answer(response, path);
 }
 
-export async function postJson(path, body) {
+// `idempotencyKey`: for a POST that creates something, the same key on every try of one action, so a
+// retry after a lost answer gets the original back instead of creating a second one.
+export async function postJson(path, body, { idempotencyKey } = {}) {
   let csrf = await db.getMeta("csrf");
   for (let attempt = 0; ; attempt += 1) {
     let response;
     try {
       response = await serverFetch(path, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "",
+          ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}) },
         body: JSON.stringify(body),
       });
     } catch (error) {

@@ -10,7 +10,7 @@ import { SCANNED } from "./scan/events.js";
 import { resolveScan } from "./scan/lookup.js";
 import { manualEntry } from "./scan/manual.js";
 import { startWedge } from "./scan/wedge.js";
-import { loadSession, registerServiceWorker } from "./session.js";
+import { askToKeepStorage, loadSession, registerServiceWorker } from "./session.js";
 import { countView } from "./views/count.js";
 import { dispatchView } from "./views/dispatch.js";
 import { homeView } from "./views/home.js";
@@ -44,7 +44,7 @@ async function boot() {
   registerServiceWorker();
   await db.database();
   await applyTestHooks();
-  askForPersistentStorage();
+  askToKeepStorage();
   const session = await loadSession();
   watchConnection();
   if (session.state === "signed_out") {
@@ -75,16 +75,6 @@ async function boot() {
 async function applyTestHooks() {
   const size = Number(localStorage.getItem("dockhand.batch_size"));
   await db.setMeta({ batch_size: size > 0 ? size : undefined });
-}
-
-async function askForPersistentStorage() {
-  try {
-    if (await db.getMeta("persist_asked")) return;
-    await db.setMeta({ persist_asked: true });
-    await navigator.storage?.persist?.(); // so the browser does not evict the outbox under pressure
-  } catch {
-    // not available: nothing else to do
-  }
 }
 
 function route() {

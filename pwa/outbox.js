@@ -98,7 +98,8 @@ async function withReplayLock(work) {
 async function replayAll() {
   // The browser knows for sure when there is no network at all; otherwise only an answer tells.
   if (globalThis.navigator && navigator.onLine === false) return { state: "offline" };
-  let batchSize = Math.min(MAX_BATCH, Math.max(1, Number(await db.getMeta("batch_size")) || MAX_BATCH));
+  const fullBatch = Math.min(MAX_BATCH, Math.max(1, Number(await db.getMeta("batch_size")) || MAX_BATCH));
+  let batchSize = fullBatch;
   let csrfRetried = false;
   let sent = 0;
   for (;;) {
@@ -148,6 +149,24 @@ async function replayAll() {
       }
       return failed(error?.code || "forbidden", error?.message || "the server refused this device");
     }
+    if (response.status === 400 || response.status >= 500) {
+      // A batch the server keeps refusing must not block the queue forever: halve it until the one bad
+      // movement is alone, put that in "needs attention" with the server's words, and send the rest.
+      const error = (await errorOf(response)) || { code: `http_${response.status}`, message: `server answered ${response.status}` };
+      if (response.status >= 500 && !(await serverHealthy())) return failed(error.code, error.message); // an outage: wait
+      if (batch.length > 1) {
+        batchSize = Math.ceil(batch.length / 2);
+        continue;
+      }
+      if (response.status === 400 || strike(batch[0].id) >= POISON_STRIKES) {
+        await db.settleResults([{ movement: batch[0], result: { status: "rejected", error } }]);
+        strikes.delete(batch[0].id);
+        changed();
+        batchSize = fullBatch; // the rest goes on at full speed
+        continue;
+      }
+      return failed(error.code, error.message);
+    }
     if (!response.ok) {
       const error = await errorOf(response);
       return failed(error?.code || `http_${response.status}`, error?.message || `server answered ${response.status}`);
@@ -167,6 +186,23 @@ async function replayAll() {
     sent += outcomes.length;
     await db.setMeta({ last_sync_at: new Date().toISOString(), needs_signin: undefined, last_error: undefined });
     changed();
+  }
+}
+
+// A lone movement that a healthy server answers 5xx for: after this many tries it goes to a person.
+const POISON_STRIKES = 3;
+const strikes = new Map();
+function strike(id) {
+  const count = (strikes.get(id) || 0) + 1;
+  strikes.set(id, count);
+  return count;
+}
+
+async function serverHealthy() {
+  try {
+    return (await serverFetch("/healthz", {}, 4000)).ok;
+  } catch {
+    return false;
   }
 }
 

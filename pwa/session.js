@@ -53,6 +53,22 @@ export async function loadSession() {
 // What the sign-in page calls once the server said yes.
 export async function signedIn(user, csrf) {
   await db.setMeta({ user, csrf, signed_out: undefined, needs_signin: undefined });
+  await askToKeepStorage();
+}
+
+// Ask the browser never to evict this device's storage (the outbox) under pressure, and remember its
+// answer for the status screen: "false" means waiting scans could be cleared by the browser.
+export async function askToKeepStorage() {
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.persist) return null; // no such API here: nothing to ask, nothing to warn about
+  let kept;
+  try {
+    kept = Boolean((await storage.persisted()) || (await storage.persist()));
+  } catch {
+    kept = false;
+  }
+  await db.setMeta({ storage_persisted: kept });
+  return kept;
 }
 
 export async function signOut() {

@@ -308,9 +308,13 @@ export function packView({ actionsChanged }) {
     if (state.carton) return refuse("A carton is open", state.carton.sscc);
     if (!isOnline()) return refuse("Opening a carton needs a connection", "its SSCC comes from the server");
     state.busy = true;
+    // One key per carton the packer asked for: tapping again after a lost answer gets that carton back.
+    if (state.openKey?.order !== order.number) state.openKey = { order: order.number, key: crypto.randomUUID() };
     let carton;
     try {
-      carton = await postJson("/api/v1/cartons", { order: order.number, station: state.station });
+      carton = await postJson("/api/v1/cartons", { order: order.number, station: state.station },
+        { idempotencyKey: state.openKey.key });
+      state.openKey = null;
     } catch (error) {
       return refuse("Carton not opened", error.message);
     } finally {

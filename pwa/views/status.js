@@ -18,12 +18,16 @@ export function statusView() {
     h("h2", {}, "Waiting to send"), waitingList);
 
   async function refresh() {
-    const [status, attention, waiting] = await Promise.all([outboxStatus(), db.listAttention(), db.outboxInOrder(SHOWN_WAITING)]);
+    const [status, attention, waiting, persisted] = await Promise.all([outboxStatus(), db.listAttention(),
+      db.outboxInOrder(SHOWN_WAITING), db.getMeta("storage_persisted")]);
     summary.replaceChildren(...[
       h("p", {}, isOnline() ? "Online: the server answers." : "Offline (the server does not answer): scans are kept on this device."),
       h("p", {}, `${status.waiting} scan${status.waiting === 1 ? "" : "s"} waiting. `,
         status.last_sync_at ? `Last sync ${clockTime(status.last_sync_at)}.` : "Not synced yet."),
       status.needs_signin ? h("p", { class: "error-text" }, "Sign in again to send the waiting scans.") : null,
+      persisted === false ? h("p", { class: "error-text", id: "storage-not-kept" },
+        "This browser did not agree to keep this device's storage: if the phone runs short of space, waiting scans "
+        + "could be cleared. Sync often, or install the app to the home screen.") : null,
       status.last_error && status.waiting ? h("p", { class: "muted" }, `Last try: ${status.last_error.message}`) : null,
     ].filter(Boolean));
     attentionList.replaceChildren(...(attention.length ? attention.map(attentionCard)
