@@ -98,7 +98,9 @@ async function withReplayLock(work) {
 async function replayAll() {
   // The browser knows for sure when there is no network at all; otherwise only an answer tells.
   if (globalThis.navigator && navigator.onLine === false) return { state: "offline" };
-  const fullBatch = Math.min(MAX_BATCH, Math.max(1, Number(await db.getMeta("batch_size")) || MAX_BATCH));
+  // The server's own limit (GET /api/v1/me) caps our choice; the batch_size test hook lowers it.
+  const serverMax = Number((await db.getMeta("limits"))?.max_batch_movements) || MAX_BATCH;
+  const fullBatch = Math.min(MAX_BATCH, serverMax, Math.max(1, Number(await db.getMeta("batch_size")) || MAX_BATCH));
   let batchSize = fullBatch;
   let csrfRetried = false;
   let sent = 0;

@@ -2,6 +2,7 @@
 // Signing out never touches the outbox: scans keep the name of whoever scanned them.
 import { serverFetch } from "./connection.js";
 import * as db from "./db.js";
+import { loadLimits, rememberLimits } from "./limits.js";
 
 const DEVICE_KEY = "dockhand.device_id";
 // The app must start from what the device holds even when the server is silent: wait this long at most.
@@ -32,6 +33,7 @@ export async function deviceId() {
 // → {state: "online" | "offline" | "signed_out" | "unknown", user}
 export async function loadSession() {
   await deviceId();
+  await loadLimits();
   const { user, signed_out: signedOut } = await db.getMetas(["user", "signed_out"]);
   if (signedOut) return { state: "signed_out", user: null };
   let response;
@@ -47,12 +49,14 @@ export async function loadSession() {
   if (!response.ok) return { state: user ? "offline" : "unknown", user: user || null };
   const me = await response.json();
   await db.setMeta({ user: me.user, csrf: me.csrf_token, needs_signin: undefined });
+  await rememberLimits(me.limits);
   return { state: "online", user: me.user };
 }
 
 // What the sign-in page calls once the server said yes.
-export async function signedIn(user, csrf) {
+export async function signedIn(user, csrf, limits) {
   await db.setMeta({ user, csrf, signed_out: undefined, needs_signin: undefined });
+  await rememberLimits(limits);
   await askToKeepStorage();
 }
 

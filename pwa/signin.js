@@ -28,7 +28,7 @@ form.addEventListener("submit", async (event) => {
   }
   if (response.ok) {
     const data = await response.json();
-    await signedIn(data.user, data.csrf_token);
+    await signedIn(data.user, data.csrf_token, data.limits);
     location.assign("/");
     return;
   }

@@ -3,6 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
+from webapp.domain.floor_movement import MAX_BATCH_BYTES, MAX_BATCH_MOVEMENTS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("DOCKHAND_INSTANCE", PROJECT_ROOT / "instance"))
 
@@ -39,8 +41,8 @@ def load_config() -> dict:
         "SESSION_COOKIE_NAME": "dockhand_session",
         # Uploads (label photos) are the biggest bodies we take; sync has its own 1 MiB limit.
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-        "SYNC_MAX_BODY_BYTES": 1024 * 1024,
-        "SYNC_MAX_MOVEMENTS": 500,
+        "SYNC_MAX_BODY_BYTES": MAX_BATCH_BYTES,
+        "SYNC_MAX_MOVEMENTS": MAX_BATCH_MOVEMENTS,
         "CLOCK_SKEW_LIMIT_SECONDS": int(os.environ.get("DOCKHAND_CLOCK_SKEW_LIMIT_SECONDS", "300")),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,

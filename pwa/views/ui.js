@@ -1,6 +1,7 @@
 // Small DOM helpers the screens share: building elements, the in-page confirm dialog, times,
 // and a screen's answer to a scan.
 import * as feedback from "../feedback.js";
+import { limit } from "../limits.js";
 
 // h("button", {class: "big-button", onclick: fn}, "Pick") → <button class="big-button">Pick</button>
 export function h(tag, props = {}, ...children) {
@@ -47,7 +48,7 @@ export function confirmDialog({ message, detail, confirm = "Yes", cancel = "Canc
 
 // A number asked for with a big keypad (gloves, no system keyboard popping up over the screen).
 // Resolves with a whole number from 1 to `max`, or null when cancelled. Digit keys work too.
-export function numberDialog({ message, detail, value = "", max = MAX_QTY, confirm = "OK", cancel = "Cancel" }) {
+export function numberDialog({ message, detail, value = "", max = maxQty(), confirm = "OK", cancel = "Cancel" }) {
   return new Promise((resolve) => {
     let typed = value === "" ? "" : String(value);
     let fresh = true; // the first key replaces the suggested number
@@ -154,10 +155,13 @@ export function qtyControl(value, onchange, { id = "qty", unit = "" } = {}) {
   return h("div", { class: "qty-row" }, minus, input, plus, unit ? h("span", { class: "qty-unit" }, unit) : null);
 }
 
-export const MAX_QTY = 1000000; // the server's limit (webapp/domain/floor_movement.py)
+// The server's limit, as it said at sign-in (pwa/limits.js).
+export function maxQty() {
+  return limit("max_qty") ?? Number.MAX_SAFE_INTEGER;
+}
 
 export function validQty(qty) {
-  return Number.isInteger(qty) && qty >= 1 && qty <= MAX_QTY;
+  return Number.isInteger(qty) && qty >= 1 && qty <= maxQty();
 }
 
 // A screen's answer to a scan: the result line, a redraw, and the sound, vibration and flash a person

@@ -153,7 +153,7 @@ def request_for(method: str, path: str, operation: dict, role: str, path_values:
     kwargs = {"method": method.upper(), "path": url}
     if (method, path) in KNOWN_BODIES:
         kwargs["json"] = KNOWN_BODIES[(method, path)](role)
-    elif "requestBody" in operation:
+    elif "application/json" in operation.get("requestBody", {}).get("content", {}):
         kwargs["json"] = minimal_instance(operation["requestBody"]["content"]["application/json"]["schema"])
     return kwargs
 

@@ -1,5 +1,5 @@
 """Time as the ledger stores it: aware UTC at microsecond precision, rendered with a Z."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 
 def utcnow() -> datetime:
@@ -23,6 +23,17 @@ def parse_instant(text: str) -> datetime:
         return to_utc(moment)
     except OverflowError:  # year 1 with a positive offset, year 9999 with a negative one
         raise ValueError("time is outside the calendar") from None
+
+
+def parse_date_or_instant(text: str) -> datetime:
+    """A calendar date (YYYY-MM-DD, taken as its start in UTC) or an ISO 8601 time with an offset → aware UTC."""
+    if isinstance(text, str) and len(text) == 10:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("expected a date (YYYY-MM-DD) or an ISO 8601 time with an offset") from None
+        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    return parse_instant(text)
 
 
 def format_instant(moment: datetime | None) -> str | None:

@@ -9,6 +9,8 @@ from webapp.domain.roles import FLOOR_KINDS
 
 MAX_QTY = 1_000_000
 MAX_ID_LEN = 64
+MAX_BATCH_MOVEMENTS = 500  # one sync request; more is a 413 and the device splits its batch
+MAX_BATCH_BYTES = 1024 * 1024
 TEXT_LIMITS = {"item": 200, "uom": 16, "from": 64, "to": 64, "ref": 64, "lot": 64, "scanned_by": 64, "reason": 200}
 
 

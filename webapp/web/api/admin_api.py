@@ -1,7 +1,11 @@
 """Supervisor and admin corrections: stock adjustments (never an edit of a quantity) and devices."""
 
+from typing import Annotated
+
 from flask import jsonify
 from flask_login import current_user
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from webapp.domain.clock import format_instant
 from webapp.domain.ledger import content_digest
@@ -10,57 +14,46 @@ from webapp.extensions import db
 from webapp.services import adjustments
 from webapp.services.users import update_device
 from webapp.web.api import api
-from webapp.web.api.body import field, json_body
 from webapp.web.api.registry import api_endpoint
-from webapp.web.errors import ApiError
+from webapp.web.api.schema import Body, Choice, OptionalText, Quantity, Text, WholeNumber
 
-ADJUSTMENT_SCHEMA = {
-    "type": "object",
-    "required": ["item", "location", "qty", "reason"],
-    "properties": {
-        "item": {"type": "string", "minLength": 1, "maxLength": 64},
-        "location": {"type": "string", "minLength": 1, "maxLength": 64},
-        "qty": {"type": "integer", "minimum": -1000000, "maximum": 1000000, "not": {"const": 0},
-                "description": "signed base units: positive adds, negative removes"},
-        "reason": {"type": "string", "minLength": 1, "maxLength": 200},
-        "lot": {"type": "string", "maxLength": 64},
-        "corrects_seq": {"type": "integer", "minimum": 1, "maximum": 2147483647, "description": "the movement this one corrects"},
-    },
-}
-DEVICE_SCHEMA = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 120},
-                                                  "status": {"enum": ["active", "retired", "blocked"]}}}
+def _not_zero(qty: int) -> int:
+    if qty == 0:
+        raise PydanticCustomError("invalid_quantity", "must not be 0: positive adds, negative removes")
+    return qty
+
+
+class NewAdjustment(Body):
+    item: Text(64)
+    location: Text(64)
+    qty: Annotated[Quantity(-1_000_000, 1_000_000, description="signed base units: positive adds, negative removes"),
+                   AfterValidator(_not_zero), Field(json_schema_extra={"not": {"const": 0}})]
+    reason: Text(200)
+    lot: OptionalText(64) = ""
+    corrects_seq: WholeNumber(1, 2**31 - 1, description="the movement this one corrects") | None = None
+
+
+class DeviceChange(Body):
+    name: OptionalText(120) | None = None
+    status: Choice(("active", "retired", "blocked")) | None = None
 
 
 @api_endpoint(api, "/adjustments", "POST", roles=SUPERVISORS,
               summary="Post a positive or negative stock adjustment with a reason (optionally correcting a movement)",
-              request_schema=ADJUSTMENT_SCHEMA, responses={"201": "the adjustment movement"})
-def post_adjustment():
-    body = json_body()
-    qty = field(body, "qty", int)
-    if qty == 0 or abs(qty) > 1_000_000:
-        raise ApiError(400, "invalid_quantity", "qty is a non-zero whole number from -1000000 to 1000000", field="qty")
-    reason = field(body, "reason", str, max_len=200)
-    lot = field(body, "lot", str, required=False, default="", max_len=64)
-    corrects = field(body, "corrects_seq", int, required=False)
-    if corrects is not None and not 1 <= corrects <= 2**31 - 1:
-        raise ApiError(400, "invalid_field", "corrects_seq is the seq of an existing movement", field="corrects_seq")
+              body=NewAdjustment, responses={"201": "the adjustment movement"})
+def post_adjustment(body: NewAdjustment):
     with db.unit_of_work() as s:
         result = adjustments.post_adjustment(s, adjustments.Adjustment(
-            item=field(body, "item", str, max_len=64), location=field(body, "location", str, max_len=64), qty=qty,
-            reason=reason, lot=lot, corrects_seq=corrects), current_user.id, content_digest(body))
+            item=body.item, location=body.location, qty=body.qty, reason=body.reason, lot=body.lot,
+            corrects_seq=body.corrects_seq), current_user.id, content_digest(body.model_dump(exclude_unset=True)))
     return jsonify(result), 201
 
 
 @api_endpoint(api, "/devices/<device_id>", "PATCH", roles=(ADMIN,), summary="Name, retire or block a device",
-              request_schema=DEVICE_SCHEMA, responses={"200": "the device"})
-def patch_device(device_id: str):
-    body = json_body()
-    name = field(body, "name", str, required=False, max_len=120)
-    status = field(body, "status", str, required=False, max_len=16)
-    if status is not None and status not in ("active", "retired", "blocked"):
-        raise ApiError(400, "invalid_field", "status is active, retired or blocked", field="status")
+              body=DeviceChange, responses={"200": "the device"})
+def patch_device(device_id: str, body: DeviceChange):
     with db.unit_of_work() as s:
-        device = update_device(s, device_id, name=name, status=status)
+        device = update_device(s, device_id, name=body.name, status=body.status)
         result = {"id": device.id, "name": device.name, "status": device.status,
                   "last_seen_at": format_instant(device.last_seen_at), "last_device_seq": device.last_device_seq}
     return jsonify(result)

@@ -42,7 +42,8 @@ def _has_nul(value, depth: int = 0) -> bool:
 
 INT4_MAX = 2**31 - 1
 PAGING_PARAMETERS = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
-                     {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 10}}]
+                     {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,9}$",
+                                                                  "description": "next_cursor from an earlier page"}}]
 
 
 def page_args() -> tuple[int, int]:

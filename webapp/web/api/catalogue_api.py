@@ -1,77 +1,51 @@
 """Items, locations and the device catalogue."""
-from flask import jsonify, request
+from typing import Annotated
 
+from flask import jsonify, request
+from pydantic import Field
+
+from webapp.domain.locations import LOCATION_KINDS
 from webapp.domain.roles import CATALOGUE_EDITORS, EVERYONE
 from webapp.extensions import db
 from webapp.services.catalogue import ItemSpec, catalog_page, create_item, create_location
 from webapp.web.api import api
-from webapp.web.api.body import PAGING_PARAMETERS, field, json_body, page_args, positive_int
+from webapp.web.api.body import PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
+from webapp.web.api.schema import Body, Choice, OptionalText, Quantity, Text
 from webapp.web.errors import ApiError
 
-ITEM_SCHEMA = {
-    "type": "object",
-    "required": ["sku", "name"],
-    "properties": {
-        "sku": {"type": "string", "minLength": 1, "maxLength": 64},
-        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "barcodes": {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 64}},
-        "uoms": {"type": "array", "maxItems": 10, "items": {
-            "type": "object", "required": ["code", "factor"],
-            "properties": {"code": {"type": "string", "minLength": 1, "maxLength": 16},
-                           "factor": {"type": "integer", "minimum": 1, "maximum": 100000},
-                           "barcode": {"type": "string", "maxLength": 64}}}},
-        "unit_cost": {"type": "number", "minimum": 0, "maximum": 1000000},
-        "reorder_point": {"type": "integer", "minimum": 0, "maximum": 10000000},
-        "reorder_qty": {"type": "integer", "minimum": 0, "maximum": 10000000},
-        "abc_class": {"enum": ["A", "B", "C"]},
-    },
-}
-LOCATION_SCHEMA = {
-    "type": "object",
-    "required": ["code", "kind"],
-    "properties": {
-        "code": {"type": "string", "minLength": 1, "maxLength": 64},
-        "kind": {"enum": ["warehouse", "zone", "aisle", "bin", "dock", "tote", "pack", "outbound", "carton"]},
-        "parent": {"type": "string", "maxLength": 64},
-        "name": {"type": "string", "maxLength": 200},
-        "timezone": {"type": "string", "maxLength": 64},
-    },
-}
+class PackSize(Body):
+    code: Text(16)
+    factor: Quantity(1, 100_000, description="base units in one of this pack")
+    barcode: OptionalText(64) | None = None
 
 
-def _string_list(body: dict, name: str, limit: int) -> list[str]:
-    values = field(body, name, list, required=False, default=[])
-    if len(values) > limit or not all(isinstance(v, str) and 0 < len(v.strip()) <= 64 for v in values):
-        raise ApiError(400, "invalid_field", f"{name} is a list of up to {limit} non-empty strings", field=name)
-    return [v.strip() for v in values]
+class NewItem(Body):
+    sku: Text(64)
+    name: Text(200)
+    barcodes: Annotated[list[Text(64)], Field(max_length=20)] = []
+    uoms: Annotated[list[PackSize], Field(max_length=10)] = []
+    unit_cost: Annotated[float, Field(ge=0, le=1_000_000, description="currency units, e.g. 3.25")] = 0
+    reorder_point: Quantity(0, 10_000_000) = 0
+    reorder_qty: Quantity(0, 10_000_000) = 0
+    abc_class: Choice(("A", "B", "C")) = "C"
+
+
+class NewLocation(Body):
+    code: Text(64, description="also its barcode")
+    kind: Choice(LOCATION_KINDS, code="invalid_kind")
+    parent: OptionalText(64) | None = None
+    name: OptionalText(200) = ""
+    timezone: OptionalText(64) = "UTC"
 
 
 @api_endpoint(api, "/items", "POST", roles=CATALOGUE_EDITORS, summary="Create an item with its barcodes and pack sizes",
-              request_schema=ITEM_SCHEMA, responses={"201": "created", "409": "SKU or barcode taken"})
-def create_item_endpoint():
-    body = json_body()
-    uoms = []
-    for raw in field(body, "uoms", list, required=False, default=[])[:11]:
-        if not isinstance(raw, dict):
-            raise ApiError(400, "invalid_field", "each uom is an object", field="uoms")
-        uoms.append({"code": field(raw, "code", str, max_len=16), "factor": positive_int(raw, "factor", maximum=100_000),
-                     "barcode": field(raw, "barcode", str, required=False, max_len=64)})
-    if len(uoms) > 10:
-        raise ApiError(400, "invalid_field", "at most 10 pack sizes", field="uoms")
-    cost = field(body, "unit_cost", (int, float), required=False, default=0)
-    if isinstance(cost, bool) or not 0 <= cost <= 1_000_000:
-        raise ApiError(400, "invalid_field", "unit_cost is a number from 0 to 1000000", field="unit_cost")
-    spec = ItemSpec(
-        sku=field(body, "sku", str, max_len=64),
-        name=field(body, "name", str, max_len=200),
-        barcodes=_string_list(body, "barcodes", 20),
-        uoms=uoms,
-        unit_cost_cents=round(cost * 100),
-        reorder_point=positive_int(body, "reorder_point", required=False, allow_zero=True, maximum=10_000_000) or 0,
-        reorder_qty=positive_int(body, "reorder_qty", required=False, allow_zero=True, maximum=10_000_000) or 0,
-        abc_class=field(body, "abc_class", str, required=False, default="C", max_len=1),
-    )
+              body=NewItem, responses={"201": "created", "409": "SKU or barcode taken"})
+def create_item_endpoint(body: NewItem):
+    uoms = [uom.model_dump() for uom in body.uoms]
+    spec = ItemSpec(sku=body.sku, name=body.name, barcodes=list(body.barcodes), uoms=uoms,
+                    unit_cost_cents=round(body.unit_cost * 100), reorder_point=body.reorder_point,
+                    reorder_qty=body.reorder_qty, abc_class=body.abc_class)
     with db.unit_of_work() as s:
         item = create_item(s, spec)
         result = {"sku": item.sku, "name": item.name, "barcodes": spec.barcodes, "uoms": uoms}
@@ -79,14 +53,11 @@ def create_item_endpoint():
 
 
 @api_endpoint(api, "/locations", "POST", roles=CATALOGUE_EDITORS, summary="Create a location (its code is its barcode)",
-              request_schema=LOCATION_SCHEMA, responses={"201": "created", "409": "code taken"})
-def create_location_endpoint():
-    body = json_body()
+              body=NewLocation, responses={"201": "created", "409": "code taken"})
+def create_location_endpoint(body: NewLocation):
     with db.unit_of_work() as s:
-        location = create_location(
-            s, field(body, "code", str, max_len=64), field(body, "kind", str, max_len=16),
-            field(body, "parent", str, required=False, max_len=64), name=field(body, "name", str, required=False, default=""),
-            timezone=field(body, "timezone", str, required=False, default="UTC", max_len=64))
+        location = create_location(s, body.code, body.kind, body.parent or None, name=body.name,
+                                   timezone=body.timezone or "UTC")
         result = {"code": location.code, "kind": location.kind, "timezone": location.timezone}
     return jsonify(result), 201
 
@@ -112,11 +83,17 @@ def tasks():
     return jsonify({"tasks": result})
 
 
+PHOTO = {"type": "string", "format": "binary", "minLength": 1, "description": "a PNG or JPEG photo"}
+PHOTO_BODY = {"required": True, "content": {
+    "image/png": {"schema": PHOTO}, "image/jpeg": {"schema": PHOTO},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["photo"], "properties": {"photo": PHOTO}}}}}
+
+
 @api_endpoint(api, "/decode", "POST", roles=("receiver", "picker", "counter", "supervisor", "admin"),
               summary="Decode every barcode in a label photo (PNG/JPEG body or multipart field 'photo', at most 8 MiB)",
               responses={"200": "codes found, with GS1 fields where the code is a GS1 element string",
                          "413": "photo over 8 MiB"},
-              **{"x-limits": {"max_body_bytes": 8 * 1024 * 1024}})
+              **{"x-limits": {"max_body_bytes": 8 * 1024 * 1024}, "requestBody": PHOTO_BODY})
 def decode_photo_endpoint():
     from webapp.services.photo_decode import decode_photo
 

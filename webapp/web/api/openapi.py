@@ -5,6 +5,7 @@ from flask import current_app, jsonify
 
 from webapp.web.api import api
 from webapp.web.api.registry import ENDPOINTS, api_endpoint
+from webapp.web.api.schema import openapi_schema
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -21,6 +22,7 @@ ERROR_SCHEMA = {
 
 def build_document() -> dict:
     paths: dict = {}
+    schemas: dict = {"Error": ERROR_SCHEMA}
     for doc in ENDPOINTS:
         params = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
@@ -42,10 +44,10 @@ def build_document() -> dict:
         }
         if doc.roles == ():
             operation["security"] = []
-        if doc.request_schema is not None:
+        if doc.request_model is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": doc.request_schema}},
+                "content": {"application/json": {"schema": openapi_schema(doc.request_model, schemas)}},
             }
         paths.setdefault(doc.path, {})[doc.method] = operation
     return {
@@ -57,6 +59,7 @@ def build_document() -> dict:
         },
         "servers": [{"url": "/"}],
         "components": {
+            "schemas": schemas,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": current_app.config["SESSION_COOKIE_NAME"]},

@@ -1,100 +1,111 @@
 """Customer orders and purchase orders."""
+import json
+from typing import Annotated
+
 from flask import jsonify
 from flask_login import current_user
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
-from webapp.domain.clock import parse_instant
+from webapp.domain.clock import parse_date_or_instant
 from webapp.domain.orders import STATES
 from webapp.domain.roles import ORDER_MANAGERS, PICKER
 from webapp.extensions import db
 from webapp.services import orders, picking
 from webapp.services.purchasing import PoIntake, create_purchase_order
 from webapp.web.api import api
-from webapp.web.api.body import field, json_body, positive_int
 from webapp.web.api.registry import api_endpoint
+from webapp.web.api.schema import NO_NUL, Body, Choice, OptionalText, Quantity, Text, WholeNumber
 from webapp.web.errors import ApiError
 
-LINE = {"type": "object", "required": ["item", "qty"],
-        "properties": {"item": {"type": "string", "minLength": 1, "maxLength": 64},
-                       "qty": {"type": "integer", "minimum": 1, "maximum": 1000000},
-                       "unit_price": {"type": ["string", "number"]}}}
-ORDER_SCHEMA = {
-    "type": "object",
-    "required": ["number", "lines"],
-    "properties": {
-        "number": {"type": "string", "minLength": 1, "maxLength": 64},
-        "lines": {"type": "array", "minItems": 1, "maxItems": 500, "items": LINE},
-        "ship_to": {"type": "object"},
-        "notes": {"type": "string", "maxLength": 2000},
-        "warehouse": {"type": "string", "maxLength": 64},
-    },
-}
-PATCH_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "ship_to": {"type": "object"},
-        "notes": {"type": "string", "maxLength": 2000},
-        "lines": {"type": "array", "maxItems": 500, "items": {
-            "type": "object", "required": ["line"],
-            "properties": {"line": {"type": "integer", "minimum": 1},
-                           "qty": {"type": "integer", "minimum": 1, "maximum": 1000000},
-                           "unit_price": {"type": ["string", "number"]}}}},
-    },
-}
-TRANSITION_SCHEMA = {"type": "object", "required": ["to"],
-                     "properties": {"to": {"enum": list(STATES)}, "reason": {"type": "string", "maxLength": 2000}}}
-PO_SCHEMA = {
-    "type": "object",
-    "required": ["number", "supplier", "lines"],
-    "properties": {
-        "number": {"type": "string", "minLength": 1, "maxLength": 64},
-        "supplier": {"type": "string", "minLength": 1, "maxLength": 32},
-        "lines": {"type": "array", "minItems": 1, "maxItems": 500, "items": {
-            "type": "object", "required": ["item", "qty"],
-            "properties": {"item": {"type": "string", "minLength": 1, "maxLength": 64},
-                           "qty": {"type": "integer", "minimum": 1, "maximum": 1000000}}}},
-        "expected_at": {"type": "string", "format": "date-time"},
-        "warehouse": {"type": "string", "maxLength": 64},
-    },
-}
+Price = Annotated[str | float, Field(description="a number or a decimal string")]
+Notes = OptionalText(2000)
+AddressKey = Annotated[str, Field(max_length=64, pattern=NO_NUL)]
+ShipTo = Annotated[dict[AddressKey, OptionalText(500) | Annotated[list[OptionalText(500)], Field(max_length=10)]],
+                   Field(max_length=20, description='the address: {"name", "lines": [...]} or street, line1, line2, '
+                                                    'city, postcode, country (at most 4,000 characters as JSON)')]
 
 
-def _price(raw: dict) -> str:
-    price = raw.get("unit_price")
-    if price is None:
-        return ""
-    if isinstance(price, bool) or not isinstance(price, (str, int, float)) or len(str(price)) > 32:
-        raise ApiError(400, "invalid_field", "unit_price is a number or a decimal string", field="unit_price")
-    return str(price)
-
-
-def _objects(body: dict, name: str, *, required: bool = True) -> list[dict]:
-    values = field(body, name, list, required=required, default=[])
-    if required and not values:
-        raise ApiError(400, "missing_field", f"{name} must not be empty", field=name)
-    if len(values) > 500 or not all(isinstance(v, dict) for v in values):
-        raise ApiError(400, "invalid_field", f"{name} is a list of up to 500 objects", field=name)
-    return values
-
-
-def _ship_to(body: dict):
-    ship_to = field(body, "ship_to", dict, required=False)
-    if ship_to is not None and len(str(ship_to)) > 4000:
+def _checked_ship_to(value: dict | None) -> dict | None:
+    if value is not None and len(json.dumps(value)) > 4000:
         raise ApiError(400, "invalid_field", "ship_to is too large", field="ship_to")
-    return ship_to
+    return value
+
+
+def _price(value) -> str:
+    if value is None:
+        return ""
+    if len(str(value)) > 32:
+        raise ApiError(400, "invalid_field", "unit_price is a number or a decimal string", field="unit_price")
+    return str(value)
+
+
+class OrderLine(Body):
+    item: Text(64, description="SKU or any barcode")
+    qty: Quantity()
+    unit_price: Price | None = None
+
+
+class NewOrder(Body):
+    number: Text(64)
+    lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
+    ship_to: ShipTo | None = None
+    notes: Notes = ""
+    warehouse: OptionalText(64) | None = None
+
+
+class LineChange(Body):
+    line: WholeNumber(1, 100_000, code="invalid_quantity")
+    qty: Quantity() | None = None
+    unit_price: Price | None = None
+
+
+class OrderChange(Body):
+    ship_to: ShipTo | None = None
+    notes: Notes | None = None
+    lines: Annotated[list[LineChange], Field(max_length=500)] = []
+
+
+class Transition(Body):
+    to: Choice(STATES)
+    reason: Notes = ""
+
+
+class PurchaseOrderLine(Body):
+    item: Text(64)
+    qty: Quantity()
+
+
+class NewPurchaseOrder(Body):
+    number: Text(64)
+    supplier: Text(32)
+    lines: Annotated[list[PurchaseOrderLine], Field(min_length=1, max_length=500)]
+    expected_at: Annotated[str, Field(max_length=40, description="a date (YYYY-MM-DD) or an ISO 8601 time with an offset",
+                                      json_schema_extra={"anyOf": [{"format": "date"}, {"format": "date-time"}]})] | None = None
+    warehouse: OptionalText(64) | None = None
+
+
+def _each_once(numbers: list[str]) -> list[str]:
+    if len(set(numbers)) != len(numbers):
+        raise PydanticCustomError("invalid_field", "names an order twice: name each order once")
+    return numbers
+
+
+class PickRelease(Body):
+    orders: Annotated[list[Text(64)], Field(min_length=1, max_length=20, json_schema_extra={"uniqueItems": True}),
+                      AfterValidator(_each_once)]
 
 
 @api_endpoint(api, "/orders", "POST", roles=ORDER_MANAGERS,
               summary="Take in an order: reserved whole (validated) or backordered whole; idempotent by number",
-              request_schema=ORDER_SCHEMA, responses={"201": "created", "200": "same order again", "409": "idempotency_conflict"})
-def create_order():
-    body = json_body()
+              body=NewOrder, responses={"201": "created", "200": "same order again", "409": "idempotency_conflict"})
+def create_order(body: NewOrder):
     intake = orders.OrderIntake(
-        number=field(body, "number", str, max_len=64),
-        lines=[orders.LineIntake(item=field(l, "item", str, max_len=64), qty=positive_int(l, "qty"), unit_price=_price(l))
-               for l in _objects(body, "lines")],
-        ship_to=_ship_to(body) or {},
-        notes=field(body, "notes", str, required=False, default="", max_len=2000),
-        warehouse=field(body, "warehouse", str, required=False, max_len=64),
+        number=body.number,
+        lines=[orders.LineIntake(item=line.item, qty=line.qty, unit_price=_price(line.unit_price)) for line in body.lines],
+        ship_to=_checked_ship_to(body.ship_to) or {},
+        notes=body.notes,
+        warehouse=body.warehouse or None,
     )
     with db.unit_of_work() as s:
         order, created = orders.intake_order(s, intake, current_user.id)
@@ -112,17 +123,14 @@ def get_order(number: str):
 
 @api_endpoint(api, "/orders/<number>", "PATCH", roles=ORDER_MANAGERS,
               summary="Change ship_to, notes, line prices (no reservation touched) or line quantities (by the delta)",
-              request_schema=PATCH_SCHEMA, responses={"200": "changed", "409": "insufficient_stock keeps the old quantity"})
-def patch_order(number: str):
-    body = json_body()
-    changes = orders.OrderChanges(ship_to=_ship_to(body),
-                                  notes=field(body, "notes", str, required=False, max_len=2000))
-    for raw in _objects(body, "lines", required=False):
-        line_no = positive_int(raw, "line", maximum=100_000)
-        if "unit_price" in raw:
-            changes.line_prices[line_no] = _price(raw)
-        if "qty" in raw:
-            changes.line_qtys[line_no] = positive_int(raw, "qty")
+              body=OrderChange, responses={"200": "changed", "409": "insufficient_stock keeps the old quantity"})
+def patch_order(number: str, body: OrderChange):
+    changes = orders.OrderChanges(ship_to=_checked_ship_to(body.ship_to), notes=body.notes)
+    for line in body.lines:
+        if "unit_price" in line.model_fields_set:
+            changes.line_prices[line.line] = _price(line.unit_price)
+        if line.qty is not None:
+            changes.line_qtys[line.line] = line.qty
     with db.unit_of_work() as s:
         order = orders.change_order(s, number, changes, current_user.id)
         result = orders.order_json(s, order)
@@ -131,49 +139,34 @@ def patch_order(number: str):
 
 @api_endpoint(api, "/orders/<number>/transition", "POST", roles=ORDER_MANAGERS,
               summary="Move an order to another state; illegal steps are 409 invalid_transition",
-              request_schema=TRANSITION_SCHEMA, responses={"200": "moved", "409": "invalid_transition or insufficient_stock"})
-def transition_order(number: str):
-    body = json_body()
-    target = field(body, "to", str, max_len=16)
-    reason = field(body, "reason", str, required=False, default="", max_len=2000)
+              body=Transition, responses={"200": "moved", "409": "invalid_transition or insufficient_stock"})
+def transition_order(number: str, body: Transition):
     with db.unit_of_work() as s:
-        order = orders.transition(s, number, target, reason, current_user.id)
+        order = orders.transition(s, number, body.to, body.reason, current_user.id)
         result = orders.order_json(s, order)
     return jsonify(result)
 
 
-PICK_TASK_SCHEMA = {"type": "object", "required": ["orders"],
-                    "properties": {"orders": {"type": "array", "minItems": 1, "maxItems": 20,
-                                              "items": {"type": "string", "minLength": 1, "maxLength": 64}}}}
-
-
 @api_endpoint(api, "/pick-tasks", "POST", roles=ORDER_MANAGERS,
               summary="Release validated orders to the floor as one walk (batch picking: each order into its own tote)",
-              request_schema=PICK_TASK_SCHEMA, responses={"201": "the pick task with its steps in walk order"})
-def create_pick_task():
-    body = json_body()
-    numbers = field(body, "orders", list)
-    if not numbers or len(numbers) > 20 or not all(isinstance(n, str) and 0 < len(n) <= 64 for n in numbers):
-        raise ApiError(400, "invalid_field", "orders is a list of 1 to 20 order numbers", field="orders")
+              body=PickRelease, responses={"201": "the pick task with its steps in walk order"})
+def create_pick_task(body: PickRelease):
     with db.unit_of_work() as s:
-        task = picking.release_orders(s, numbers, current_user.id)
+        task = picking.release_orders(s, list(body.orders), current_user.id)
         result = picking.task_json(s, task)
     return jsonify(result), 201
 
 
 @api_endpoint(api, "/purchase-orders", "POST", roles=ORDER_MANAGERS,
               summary="Record a purchase order; its open quantities count as in transit",
-              request_schema=PO_SCHEMA, responses={"201": "created", "409": "purchase_order_exists"})
-def create_po():
-    body = json_body()
-    expected = field(body, "expected_at", str, required=False, max_len=40)
+              body=NewPurchaseOrder, responses={"201": "created", "409": "purchase_order_exists"})
+def create_po(body: NewPurchaseOrder):
     try:
-        expected_at = parse_instant(expected) if expected else None
+        expected_at = parse_date_or_instant(body.expected_at) if body.expected_at else None
     except ValueError as err:
         raise ApiError(400, "invalid_field", str(err), field="expected_at") from None
-    intake = PoIntake(number=field(body, "number", str, max_len=64), supplier=field(body, "supplier", str, max_len=32),
-                      lines=[(field(l, "item", str, max_len=64), positive_int(l, "qty")) for l in _objects(body, "lines")],
-                      expected_at=expected_at, warehouse=field(body, "warehouse", str, required=False, max_len=64))
+    intake = PoIntake(number=body.number, supplier=body.supplier, lines=[(line.item, line.qty) for line in body.lines],
+                      expected_at=expected_at, warehouse=body.warehouse or None)
     with db.unit_of_work() as s:
         po = create_purchase_order(s, intake)
         result = {"number": po.number, "supplier": intake.supplier, "status": po.status,

@@ -7,15 +7,20 @@ from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
 from webapp.extensions import db
 from webapp.services import packing
 from webapp.web.api import api
-from webapp.web.api.body import field, json_body, positive_int
 from webapp.web.api.registry import api_endpoint
+from webapp.web.api.schema import Body, Quantity, Text
 from webapp.web.pages import pages
 
 PACKERS = (PICKER, SUPERVISOR, ADMIN)
-CARTON_SCHEMA = {"type": "object", "required": ["order", "station"],
-                 "properties": {"order": {"type": "string", "minLength": 1, "maxLength": 64},
-                                "station": {"type": "string", "minLength": 1, "maxLength": 64}}}
-CLOSE_SCHEMA = {"type": "object", "properties": {"weight_g": {"type": "integer", "minimum": 1, "maximum": 2000000}}}
+
+
+class NewCarton(Body):
+    order: Text(64)
+    station: Text(64, description="the pack station's location code")
+
+
+class CartonClose(Body):
+    weight_g: Quantity(1, 2_000_000) | None = None
 
 
 def _carton_json(session, carton) -> dict:
@@ -26,23 +31,19 @@ def _carton_json(session, carton) -> dict:
 
 
 @api_endpoint(api, "/cartons", "POST", roles=PACKERS, summary="Open a carton for an order at a pack station; it gets an SSCC",
-              request_schema=CARTON_SCHEMA, responses={"201": "the carton and its SSCC"})
-def open_carton():
-    body = json_body()
+              body=NewCarton, responses={"201": "the carton and its SSCC"})
+def open_carton(body: NewCarton):
     with db.unit_of_work() as s:
-        carton = packing.open_carton(s, field(body, "order", str, max_len=64), field(body, "station", str, max_len=64),
-                                     current_app.config["GS1_COMPANY_PREFIX"])
+        carton = packing.open_carton(s, body.order, body.station, current_app.config["GS1_COMPANY_PREFIX"])
         result = _carton_json(s, carton)
     return jsonify(result), 201
 
 
 @api_endpoint(api, "/cartons/<sscc>/close", "POST", roles=PACKERS, summary="Close a carton (weight optional)",
-              request_schema=CLOSE_SCHEMA, responses={"200": "closed", "409": "carton_closed"})
-def close_carton(sscc: str):
-    body = json_body()
-    weight = positive_int(body, "weight_g", required=False, maximum=2_000_000)
+              body=CartonClose, responses={"200": "closed", "409": "carton_closed"})
+def close_carton(sscc: str, body: CartonClose):
     with db.unit_of_work() as s:
-        carton = packing.close_carton(s, sscc, weight)
+        carton = packing.close_carton(s, sscc, body.weight_g)
         result = _carton_json(s, carton)
     return jsonify(result)
 

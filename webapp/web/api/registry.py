@@ -10,7 +10,8 @@ from typing import Callable
 from flask import Blueprint
 from flask_login import current_user
 
-from webapp.web.api.body import check_request_text
+from webapp.web.api.body import check_request_text, json_body
+from webapp.web.api.schema import parse_body
 from webapp.web.errors import ApiError
 
 PUBLIC = ()  # no sign-in needed
@@ -22,7 +23,7 @@ class EndpointDoc:
     path: str  # OpenAPI style, {param}
     roles: tuple[str, ...]
     summary: str
-    request_schema: dict | None = None
+    request_model: type | None = None  # the pydantic model of the JSON body (webapp/web/api/schema.py)
     responses: dict = field(default_factory=dict)
     parameters: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
@@ -51,18 +52,24 @@ def api_endpoint(
     *,
     roles: tuple[str, ...],
     summary: str,
-    request_schema: dict | None = None,
+    body: type | None = None,
+    read_body: bool = True,
     responses: dict | None = None,
     parameters: list | None = None,
     public: bool = False,
     **extra,
 ) -> Callable:
+    """`body`: the pydantic model of the JSON body. It is parsed and checked before the view runs and
+    handed to it as `body=`, unless `read_body=False` (the view reads the body itself, e.g. under a size limit)."""
+
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):
             if not public:
                 require_roles(roles)
             check_request_text()
+            if body is not None and read_body:
+                kwargs["body"] = parse_body(body, json_body())
             return view(*args, **kwargs)
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])
@@ -72,7 +79,7 @@ def api_endpoint(
                 path=_openapi_path((bp.url_prefix or "") + rule),
                 roles=PUBLIC if public else roles,
                 summary=summary,
-                request_schema=request_schema,
+                request_model=body,
                 responses=responses or {},
                 parameters=parameters or [],
                 extra=extra,

@@ -8,20 +8,15 @@ from webapp.services import reservations
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.stock import stock_report
 from webapp.web.api import api
-from webapp.web.api.body import field, json_body, positive_int
 from webapp.web.api.registry import api_endpoint
+from webapp.web.api.schema import Body, OptionalText, Quantity, Text
 from webapp.web.errors import ApiError
 
-RESERVATION_SCHEMA = {
-    "type": "object",
-    "required": ["item", "qty", "ref"],
-    "properties": {
-        "item": {"type": "string", "minLength": 1, "maxLength": 64},
-        "qty": {"type": "integer", "minimum": 1, "maximum": 10000000},
-        "ref": {"type": "string", "minLength": 1, "maxLength": 64},
-        "warehouse": {"type": "string", "maxLength": 64},
-    },
-}
+class NewReservation(Body):
+    item: Text(64, description="SKU or any barcode")
+    qty: Quantity(1, 10_000_000, description="in the scanned unit (a case barcode counts cases)")
+    ref: Text(64)
+    warehouse: OptionalText(64) | None = None
 
 
 @api_endpoint(api, "/stock/<item>", "GET", roles=STOCK_READERS,
@@ -36,19 +31,14 @@ def get_stock(item: str):
 
 
 @api_endpoint(api, "/reservations", "POST", roles=ORDER_MANAGERS, summary="Reserve stock atomically",
-              request_schema=RESERVATION_SCHEMA, responses={"201": "reserved", "409": "insufficient_stock"})
-def create_reservation():
-    body = json_body()
-    code = field(body, "item", str, max_len=64)
-    qty = positive_int(body, "qty", maximum=10_000_000)
-    ref = field(body, "ref", str, max_len=64)
-    warehouse_code = field(body, "warehouse", str, required=False, max_len=64)
+              body=NewReservation, responses={"201": "reserved", "409": "insufficient_stock"})
+def create_reservation(body: NewReservation):
     with db.unit_of_work() as s:
-        scanned = find_item(s, code)
+        scanned = find_item(s, body.item)
         if scanned is None:
-            raise ApiError(404, "unknown_item", f"no item {code}")
-        warehouse = resolve_warehouse(s, warehouse_code)
-        reservation = reservations.reserve(s, scanned.item.id, warehouse.id, scanned.to_base(qty), ref,
+            raise ApiError(404, "unknown_item", f"no item {body.item}")
+        warehouse = resolve_warehouse(s, body.warehouse or None)
+        reservation = reservations.reserve(s, scanned.item.id, warehouse.id, scanned.to_base(body.qty), body.ref,
                                            user_id=current_user.id)
         result = reservations.reservation_json(reservation, scanned.item.sku, warehouse.code)
     return jsonify(result), 201

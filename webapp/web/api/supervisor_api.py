@@ -1,18 +1,28 @@
 """The supervisor's queues: exceptions (flags on applied movements) and rejected movements."""
+from typing import Annotated
+
 from flask import current_app, jsonify
 from flask_login import current_user
+from pydantic import Field
 
 from webapp.db.order_tables import ExceptionRecord, RejectedMovement
 from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
 from webapp.services import supervision
 from webapp.web.api import api
-from webapp.web.api.body import PAGING_PARAMETERS, field, json_body, page_args
+from webapp.web.api.body import PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
+from webapp.web.api.schema import Body, OptionalText
 
-RESOLVE_SCHEMA = {"type": "object", "properties": {"note": {"type": "string", "maxLength": 2000}}}
-RESUBMIT_SCHEMA = {"type": "object", "required": ["movement"],
-                   "properties": {"movement": {"type": "object"}, "note": {"type": "string", "maxLength": 2000}}}
+
+
+class Resolution(Body):
+    note: OptionalText(2000) = ""
+
+
+class Resubmission(Body):
+    movement: Annotated[dict, Field(description="the corrected movement, as in POST /api/v1/sync")]
+    note: OptionalText(2000) = "re-submitted"
 
 
 @api_endpoint(api, "/exceptions", "GET", roles=SUPERVISORS, summary="Open exceptions raised by floor facts",
@@ -25,11 +35,10 @@ def list_exceptions():
 
 
 @api_endpoint(api, "/exceptions/<int:record_id>/resolve", "POST", roles=SUPERVISORS, summary="Resolve an exception with a note",
-              request_schema=RESOLVE_SCHEMA, responses={"200": "resolved", "409": "already_resolved"})
-def resolve_exception(record_id: int):
-    note = field(json_body(), "note", str, required=False, default="", max_len=2000)
+              body=Resolution, responses={"200": "resolved", "409": "already_resolved"})
+def resolve_exception(record_id: int, body: Resolution):
     with db.unit_of_work() as s:
-        supervision.resolve(s, ExceptionRecord, record_id, note, current_user.id)
+        supervision.resolve(s, ExceptionRecord, record_id, body.note, current_user.id)
     return jsonify({"id": record_id, "resolved": True})
 
 
@@ -43,22 +52,18 @@ def list_rejects():
 
 
 @api_endpoint(api, "/rejects/<int:record_id>/resolve", "POST", roles=SUPERVISORS, summary="Resolve a reject with a note",
-              request_schema=RESOLVE_SCHEMA, responses={"200": "resolved", "409": "already_resolved"})
-def resolve_reject(record_id: int):
-    note = field(json_body(), "note", str, required=False, default="", max_len=2000)
+              body=Resolution, responses={"200": "resolved", "409": "already_resolved"})
+def resolve_reject(record_id: int, body: Resolution):
     with db.unit_of_work() as s:
-        supervision.resolve(s, RejectedMovement, record_id, note, current_user.id)
+        supervision.resolve(s, RejectedMovement, record_id, body.note, current_user.id)
     return jsonify({"id": record_id, "resolved": True})
 
 
 @api_endpoint(api, "/rejects/<int:record_id>/resubmit", "POST", roles=SUPERVISORS,
               summary="Re-submit a corrected movement for a reject; the reject is resolved when it applies",
-              request_schema=RESUBMIT_SCHEMA, responses={"200": "the sync result of the corrected movement"})
-def resubmit_reject(record_id: int):
-    body = json_body()
-    movement = field(body, "movement", dict)
-    note = field(body, "note", str, required=False, default="re-submitted", max_len=2000)
+              body=Resubmission, responses={"200": "the sync result of the corrected movement"})
+def resubmit_reject(record_id: int, body: Resubmission):
     with db.unit_of_work() as s:
-        result = supervision.resubmit(s, record_id, movement, note, current_user,
+        result = supervision.resubmit(s, record_id, body.movement, body.note or "re-submitted", current_user,
                                       current_app.config["CLOCK_SKEW_LIMIT_SECONDS"])
     return jsonify(result)
