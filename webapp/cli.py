@@ -51,8 +51,13 @@ def users_token(username: str) -> None:
 def db_upgrade() -> None:
     from webapp.db.migrate import upgrade
 
-    upgrade(current_app.config["DATABASE_URL"])
-    click.echo("database schema is up to date")
+    before, after = upgrade(current_app.config["DATABASE_URL"])
+    if before == after:
+        click.echo(f"database schema already at {after} (head): nothing to do")
+    elif before is None:
+        click.echo(f"database schema created: migrated an empty database to {after} (head)")
+    else:
+        click.echo(f"database schema migrated from {before} to {after} (head)")
 
 
 @demo_cli.command("seed")

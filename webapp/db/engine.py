@@ -24,7 +24,9 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: with WAL, NORMAL may lose the last acknowledged commits at power loss, after the
+            # device has deleted its copy of the scans (LEDGER-AND-SYNC.md: a confirmed scan is never lost).
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
 
         @event.listens_for(engine, "begin")
