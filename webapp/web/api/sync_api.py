@@ -50,7 +50,7 @@ SYNC_SCHEMA = {
 def sync():
     config = current_app.config
     read_limited_body(config["SYNC_MAX_BODY_BYTES"])
-    body = json_body(refuse_nul=False)  # each movement's text fields are checked on their own
+    body = json_body(text_checked_by_caller=True)  # each movement's text is checked on its own
     device_id = body.get("device_id")
     if not isinstance(device_id, str) or not 0 < len(device_id.strip()) <= 64 or not device_id.isprintable():
         raise ApiError(400, "invalid_envelope", "device_id is a string of 1 to 64 characters", field="device_id")
