@@ -5,6 +5,7 @@ so concurrent writers wait for each other instead of failing with
 "database is locked". PostgreSQL gets psycopg 3 and row locks in the services.
 """
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
@@ -37,6 +38,10 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+# The transaction a request owns (see Database.request_transaction); None outside one.
+_request_session: ContextVar[Session | None] = ContextVar("dockhand_request_session", default=None)
+
+
 class Database:
     def __init__(self) -> None:
         self.engine: Engine | None = None
@@ -63,7 +68,15 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One use case, one transaction: commit on success, roll back on any error."""
+        """One use case, one transaction: commit on success, roll back on any error.
+
+        Inside `request_transaction` it is a savepoint of the request's transaction instead: undone
+        alone on error, committed only with the rest of the request."""
+        owner = _request_session.get()
+        if owner is not None:
+            with owner.begin_nested():
+                yield owner
+            return
         session = self._sessions()
         try:
             yield session
@@ -73,3 +86,14 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def request_transaction(self) -> Iterator[Session]:
+        """One transaction for a whole request: the use cases it calls join it, so that what they create
+        and what the request records beside it (an Idempotency-Key and its answer) commit together."""
+        with self.unit_of_work() as session:
+            token = _request_session.set(session)
+            try:
+                yield session
+            finally:
+                _request_session.reset(token)

@@ -33,7 +33,7 @@ DEVICE_SCHEMA = {"type": "object", "properties": {"name": {"type": "string", "ma
 
 @api_endpoint(api, "/adjustments", "POST", roles=SUPERVISORS,
               summary="Post a positive or negative stock adjustment with a reason (optionally correcting a movement)",
-              request_schema=ADJUSTMENT_SCHEMA, responses={"201": "the adjustment movement"})
+              request_schema=ADJUSTMENT_SCHEMA, responses={"201": "the adjustment movement"}, idempotent=True)
 def post_adjustment():
     body = json_body()
     qty = field(body, "qty", int)

@@ -149,7 +149,8 @@ PICK_TASK_SCHEMA = {"type": "object", "required": ["orders"],
 
 @api_endpoint(api, "/pick-tasks", "POST", roles=ORDER_MANAGERS,
               summary="Release validated orders to the floor as one walk (batch picking: each order into its own tote)",
-              request_schema=PICK_TASK_SCHEMA, responses={"201": "the pick task with its steps in walk order"})
+              request_schema=PICK_TASK_SCHEMA, responses={"201": "the pick task with its steps in walk order"},
+              idempotent=True)
 def create_pick_task():
     body = json_body()
     numbers = field(body, "orders", list)

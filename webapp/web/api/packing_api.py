@@ -26,7 +26,7 @@ def _carton_json(session, carton) -> dict:
 
 
 @api_endpoint(api, "/cartons", "POST", roles=PACKERS, summary="Open a carton for an order at a pack station; it gets an SSCC",
-              request_schema=CARTON_SCHEMA, responses={"201": "the carton and its SSCC"})
+              request_schema=CARTON_SCHEMA, responses={"201": "the carton and its SSCC"}, idempotent=True)
 def open_carton():
     body = json_body()
     with db.unit_of_work() as s:

@@ -36,7 +36,8 @@ def get_stock(item: str):
 
 
 @api_endpoint(api, "/reservations", "POST", roles=ORDER_MANAGERS, summary="Reserve stock atomically",
-              request_schema=RESERVATION_SCHEMA, responses={"201": "reserved", "409": "insufficient_stock"})
+              request_schema=RESERVATION_SCHEMA, responses={"201": "reserved", "409": "insufficient_stock"},
+              idempotent=True)
 def create_reservation():
     body = json_body()
     code = field(body, "item", str, max_len=64)
