@@ -32,7 +32,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A snapshot reader (read_snapshot) takes no write lock: in WAL it sees the database as of its
+            # first read while writers go on.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("dockhand_snapshot") else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -97,3 +99,19 @@ class Database:
                 yield session
             finally:
                 _request_session.reset(token)
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[Session]:
+        """A read-only session that sees one consistent moment of the database while a live server keeps
+        writing: REPEATABLE READ READ ONLY on PostgreSQL, one (deferred) read transaction on SQLite."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn.execution_options(dockhand_snapshot=True)
+            else:
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            session = Session(bind=conn)
+            try:
+                yield session
+            finally:
+                session.rollback()
+                session.close()
