@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from tests.conftest import bearer
 from tests.integration.floor import scan, small_warehouse, sync, verify_clean
 from webapp.extensions import db
 
@@ -180,3 +179,23 @@ def test_verify_reads_one_snapshot_while_a_server_keeps_writing(app, client, led
     assert "(4 movements;" in result.output  # the count too is of the snapshot, not of the later write
     monkeypatch.undo()
     assert "(5 movements;" in verify_clean(app)
+
+
+def test_a_snapshot_keeps_seeing_one_moment_and_writes_nothing(app, client, ledger):
+    from sqlalchemy.exc import DBAPIError
+
+    count = "SELECT COUNT(*) FROM movement"
+    with db.read_snapshot() as s:
+        before = s.execute(text(count)).scalar()
+        # Another connection commits meanwhile (on SQLite this proves the snapshot holds no write lock).
+        assert sync(client, ledger["boss"], [scan("receive", "SKU-3", 1, to="A-04")]).status_code == 200
+        assert s.execute(text(count)).scalar() == before
+        if not db.is_sqlite:
+            assert s.execute(text("SHOW transaction_isolation")).scalar() == "repeatable read"
+            with pytest.raises(DBAPIError, match="read-only transaction"):
+                s.execute(text("DELETE FROM idempotency_key"))
+    with db.engine.connect() as conn:
+        assert conn.execute(text(count)).scalar() == before + 1
+        if not db.is_sqlite:  # the pooled connection is handed back as it was
+            assert conn.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
+            assert conn.execute(text("SHOW transaction_read_only")).scalar() == "off"
