@@ -67,7 +67,10 @@ def database_url(request, tmp_path):
 def app(database_url, tmp_path):
     from webapp import create_app
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True})
+    # Checkpoints and their key live beside the test's database, never in the project's instance/.
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
+                      "CHECKPOINT_DIR": str(tmp_path / "checkpoints"), "LEDGER_KEY": None,
+                      "LEDGER_KEY_FILE": str(tmp_path / "ledger_key")})
     yield app
 
 

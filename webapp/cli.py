@@ -51,8 +51,13 @@ def users_token(username: str) -> None:
 def db_upgrade() -> None:
     from webapp.db.migrate import upgrade
 
-    upgrade(current_app.config["DATABASE_URL"])
-    click.echo("database schema is up to date")
+    before, after = upgrade(current_app.config["DATABASE_URL"])
+    if before == after:
+        click.echo(f"database schema already at {after} (head): nothing to do")
+    elif before is None:
+        click.echo(f"database schema created: migrated an empty database to {after} (head)")
+    else:
+        click.echo(f"database schema migrated from {before} to {after} (head)")
 
 
 @demo_cli.command("seed")
@@ -71,21 +76,43 @@ def init_app(app: Flask) -> None:
 
 @ledger_cli.command("verify")
 def ledger_verify() -> None:
-    """Exit 0 when hash chains and projection agree with the ledger; else exit 1 naming the first bad row."""
+    """Exit 0 when hash chains, projection and every signed checkpoint agree with the ledger; else exit 1
+    naming the first bad row. Reads one consistent snapshot, so a live server may keep writing."""
     from sqlalchemy import func, select
 
     from webapp.db.ledger_tables import Movement
+    from webapp.services.checkpoints import CheckpointStore, checkpoint_problems
     from webapp.services.projection import verify
 
-    with db.unit_of_work() as s:
+    store = CheckpointStore.from_config(current_app.config, create_key=False)
+    with db.read_snapshot() as s:
         problems = verify(s)
+        against_checkpoints, checkpoints = checkpoint_problems(s, store)
+        problems += against_checkpoints
         count = s.scalar(select(func.count()).select_from(Movement))
     if problems:
         click.echo(f"ledger verify FAILED: {problems[0]}", err=True)
         for problem in problems[1:20]:
             click.echo(f"  also: {problem}", err=True)
         sys.exit(1)
-    click.echo(f"ledger verify: OK ({count} movements; hash chains intact; projection matches the ledger)")
+    click.echo(f"ledger verify: OK ({count} movements; hash chains intact; projection matches the ledger; "
+               f"{checkpoints} signed checkpoints agree)")
+
+
+@ledger_cli.command("checkpoint")
+def ledger_checkpoint() -> None:
+    """Write a checkpoint (every chain's length and head hash, the number of movements) signed with
+    HMAC-SHA256 by a key the database never holds. Meant for cron."""
+    from webapp.services.checkpoints import CheckpointStore, take_checkpoint
+
+    store = CheckpointStore.from_config(current_app.config, create_key=True)
+    try:
+        with db.read_snapshot() as s:
+            path, checkpoint = take_checkpoint(s, store)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"ledger checkpoint: wrote {path} ({checkpoint['movements']} movements, "
+               f"{len(checkpoint['chains'])} chains, signed)")
 
 
 @ledger_cli.command("rebuild")

@@ -50,4 +50,9 @@ def load_config() -> dict:
         "GS1_COMPANY_PREFIX": os.environ.get("DOCKHAND_GS1_COMPANY_PREFIX", "5012345"),
         "TRUST_PROXY": os.environ.get("DOCKHAND_TRUST_PROXY", "") == "1",
         "JSON_SORT_KEYS": False,
+        # Ledger checkpoints are signed with a key the database never holds: the key itself in
+        # DOCKHAND_LEDGER_KEY, else one generated once into LEDGER_KEY_FILE (instance/ledger_key).
+        "LEDGER_KEY": os.environ.get("DOCKHAND_LEDGER_KEY") or None,
+        "LEDGER_KEY_FILE": str(INSTANCE_DIR / "ledger_key"),
+        "CHECKPOINT_DIR": os.environ.get("DOCKHAND_CHECKPOINT_DIR") or str(INSTANCE_DIR / "checkpoints"),
     }

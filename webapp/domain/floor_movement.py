@@ -6,6 +6,7 @@ from webapp.domain.clock import parse_instant
 from webapp.domain.errors import DomainError
 from webapp.domain.ledger import EFFECTS, NEEDS
 from webapp.domain.roles import FLOOR_KINDS
+from webapp.domain.text import InvalidText, check_json_value
 
 MAX_QTY = 1_000_000
 MAX_ID_LEN = 64
@@ -55,6 +56,10 @@ def _text(raw: dict, name: str) -> str | None:
 def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
     if not isinstance(raw, dict):
         raise Rejected("invalid_movement", "a movement is a JSON object")
+    try:
+        check_json_value(raw, refuse_nul=False)  # NUL is judged per field below, as invalid_movement
+    except InvalidText as err:
+        raise Rejected("invalid_text", err.message) from None
     kind = raw.get("kind")
     if not isinstance(kind, str) or kind not in FLOOR_KINDS:
         raise Rejected("invalid_kind", f"kind must be one of {', '.join(FLOOR_KINDS)}")

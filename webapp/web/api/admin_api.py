@@ -40,7 +40,7 @@ class DeviceChange(Body):
 
 @api_endpoint(api, "/adjustments", "POST", roles=SUPERVISORS,
               summary="Post a positive or negative stock adjustment with a reason (optionally correcting a movement)",
-              body=NewAdjustment, responses={"201": "the adjustment movement"})
+              body=NewAdjustment, idempotent=True, responses={"201": "the adjustment movement"})
 def post_adjustment(body: NewAdjustment):
     with db.unit_of_work() as s:
         result = adjustments.post_adjustment(s, adjustments.Adjustment(

@@ -1,12 +1,16 @@
 """Reading and checking JSON bodies at the edge: wrong shapes are 400s that name the field."""
 from flask import request
 
+from webapp.domain.text import MAX_JSON_DEPTH, check_json_value
 from webapp.web.errors import ApiError
 
 
-def json_body(*, refuse_nul: bool = True) -> dict:
-    """The body as a JSON object. NUL characters in any string are a 400, unless the caller (sync)
-    checks them field by field, so that one bad movement is rejected alone."""
+def json_body(*, text_checked_by_caller: bool = False) -> dict:
+    """The body as a JSON object. Nesting deeper than 32 levels is a 400 `invalid_json`; a lone surrogate
+    in any string is a 400 `invalid_text` and a NUL a 400 `invalid_json`, unless the caller (sync) checks
+    the text of each movement on its own, so that one bad movement is rejected alone."""
+    import json
+
     raw = request.get_data(cache=True)
     try:
         text = raw.decode("utf-8")
@@ -14,30 +18,17 @@ def json_body(*, refuse_nul: bool = True) -> dict:
         raise ApiError(400, "invalid_utf8", "the body is not UTF-8") from None
     if "\x00" in text:
         raise ApiError(400, "invalid_json", "the body contains a NUL character")
-    import json
-
     try:
         body = json.loads(text)
+    except RecursionError:  # thousands of levels: the decoder gives up before our depth check could run
+        raise ApiError(400, "invalid_json", f"the body nests deeper than {MAX_JSON_DEPTH} levels",
+                       limit_depth=MAX_JSON_DEPTH) from None
     except ValueError:
         raise ApiError(400, "invalid_json", "the body is not JSON") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
-    if refuse_nul and _has_nul(body):
-        # PostgreSQL text cannot hold NUL, and no warehouse code or name contains one.
-        raise ApiError(400, "invalid_json", "a string in the body contains a NUL character")
+    check_json_value(body, refuse_nul=not text_checked_by_caller, refuse_surrogates=not text_checked_by_caller)
     return body
-
-
-def _has_nul(value, depth: int = 0) -> bool:
-    if depth > 64:
-        raise ApiError(400, "invalid_json", "the body nests too deeply")
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v, depth + 1) for v in value)
-    return False
 
 
 INT4_MAX = 2**31 - 1

@@ -149,7 +149,7 @@ def transition_order(number: str, body: Transition):
 
 @api_endpoint(api, "/pick-tasks", "POST", roles=ORDER_MANAGERS,
               summary="Release validated orders to the floor as one walk (batch picking: each order into its own tote)",
-              body=PickRelease, responses={"201": "the pick task with its steps in walk order"})
+              body=PickRelease, idempotent=True, responses={"201": "the pick task with its steps in walk order"})
 def create_pick_task(body: PickRelease):
     with db.unit_of_work() as s:
         task = picking.release_orders(s, list(body.orders), current_user.id)

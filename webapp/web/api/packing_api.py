@@ -31,7 +31,7 @@ def _carton_json(session, carton) -> dict:
 
 
 @api_endpoint(api, "/cartons", "POST", roles=PACKERS, summary="Open a carton for an order at a pack station; it gets an SSCC",
-              body=NewCarton, responses={"201": "the carton and its SSCC"})
+              body=NewCarton, idempotent=True, responses={"201": "the carton and its SSCC"})
 def open_carton(body: NewCarton):
     with db.unit_of_work() as s:
         carton = packing.open_carton(s, body.order, body.station, current_app.config["GS1_COMPANY_PREFIX"])

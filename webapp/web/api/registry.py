@@ -11,6 +11,8 @@ from flask import Blueprint
 from flask_login import current_user
 
 from webapp.web.api.body import check_request_text, json_body
+from webapp.web.api.idempotency import HEADER_PARAMETER
+from webapp.web.api.idempotency import idempotent as run_once
 from webapp.web.api.schema import parse_body
 from webapp.web.errors import ApiError
 
@@ -57,12 +59,21 @@ def api_endpoint(
     responses: dict | None = None,
     parameters: list | None = None,
     public: bool = False,
+    idempotent: bool = False,
     **extra,
 ) -> Callable:
     """`body`: the pydantic model of the JSON body. It is parsed and checked before the view runs and
-    handed to it as `body=`, unless `read_body=False` (the view reads the body itself, e.g. under a size limit)."""
+    handed to it as `body=`, unless `read_body=False` (the view reads the body itself, e.g. under a size limit).
+    `idempotent=True`: a creating POST without a natural key of its own takes an `Idempotency-Key`."""
 
     def decorate(view: Callable) -> Callable:
+        parameters_doc = list(parameters or [])
+        responses_doc = dict(responses or {})
+        if idempotent:
+            view = run_once(view)
+            parameters_doc.append(HEADER_PARAMETER)
+            responses_doc.setdefault("409", "idempotency_conflict: this Idempotency-Key was used for another request")
+
         @wraps(view)
         def guarded(*args, **kwargs):
             if not public:
@@ -80,8 +91,8 @@ def api_endpoint(
                 roles=PUBLIC if public else roles,
                 summary=summary,
                 request_model=body,
-                responses=responses or {},
-                parameters=parameters or [],
+                responses=responses_doc,
+                parameters=parameters_doc,
                 extra=extra,
             )
         )

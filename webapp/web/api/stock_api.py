@@ -31,7 +31,7 @@ def get_stock(item: str):
 
 
 @api_endpoint(api, "/reservations", "POST", roles=ORDER_MANAGERS, summary="Reserve stock atomically",
-              body=NewReservation, responses={"201": "reserved", "409": "insufficient_stock"})
+              body=NewReservation, idempotent=True, responses={"201": "reserved", "409": "insufficient_stock"})
 def create_reservation(body: NewReservation):
     with db.unit_of_work() as s:
         scanned = find_item(s, body.item)

@@ -67,7 +67,7 @@ class SyncEnvelope(_Envelope):
 def sync():
     config = current_app.config
     read_limited_body(config["SYNC_MAX_BODY_BYTES"])
-    raw = json_body(refuse_nul=False)  # each movement's text fields are checked on their own
+    raw = json_body(text_checked_by_caller=True)  # each movement's text is checked on its own
     if isinstance(raw.get("movements"), list) and len(raw["movements"]) > config["SYNC_MAX_MOVEMENTS"]:
         raise ApiError(413, "batch_too_large", f"at most {config['SYNC_MAX_MOVEMENTS']} movements in one batch",
                        limit_movements=config["SYNC_MAX_MOVEMENTS"])
