@@ -167,3 +167,16 @@ def test_a_bearer_token_signs_out_nothing_and_keeps_working(client, make_user):
     token = make_user("erp", "integration")
     assert client.post("/api/v1/logout", headers=bearer(token)).status_code == 204
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+def test_signing_in_as_someone_else_ends_the_previous_persons_session(app, make_user):
+    make_user("ravi", "receiver")
+    make_user("asha", "picker")
+    handheld = app.test_client()
+    sign_in_on(handheld, "ravi", "shared-2")  # Ravi walks away without signing out
+    ravis_cookie = handheld.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    sign_in_on(handheld, "asha", "shared-2")
+    copy = app.test_client()
+    copy.set_cookie(app.config["SESSION_COOKIE_NAME"], ravis_cookie)
+    assert copy.get("/api/v1/me").status_code == 401
+    assert handheld.get("/api/v1/me").get_json()["user"]["username"] == "asha"

@@ -50,8 +50,3 @@ def end_session(session: Session, secret: str) -> None:
     session.execute(update(AuthSession).where(AuthSession.id == _digest(secret), AuthSession.revoked_at.is_(None))
                     .values(revoked_at=utcnow()))
 
-
-def end_sessions_of(session: Session, user_id: int) -> None:
-    """Every open session of one person (deactivation, a password reset)."""
-    session.execute(update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-                    .values(revoked_at=utcnow()))

@@ -24,7 +24,7 @@ from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError
 from webapp.domain.passwords import check_password, hash_password
 from webapp.domain.signin_limits import Bucket, buckets_for, is_person_bucket
-from webapp.services.sessions import open_session
+from webapp.services.sessions import end_session, open_session
 from webapp.services.users import SignedInUser, record_device_signin, signed_in
 
 PRUNE_BATCH = 500  # expired rows removed per attempt: enough to keep up, never a long delete
@@ -50,9 +50,12 @@ class _Attempt:
 
 
 def sign_in(unit_of_work: Callable[[], ContextManager[Session]], username: str, password: str, remote_addr: str,
-            device_id: str | None, limits: SigninLimits) -> tuple[SignedInUser, str] | None:
+            device_id: str | None, limits: SigninLimits, *, replaces_session: str | None = None
+            ) -> tuple[SignedInUser, str] | None:
     """→ (the person, the new session's secret), or None for a wrong name or password.
-    Raises RateLimited (429, `retry_after_s`) when a limit is reached: the password is not checked."""
+    Raises RateLimited (429, `retry_after_s`) when a limit is reached: the password is not checked.
+    `replaces_session`: the session this browser had until now; it ends (the next person on a shared
+    handheld does not leave the previous one's session alive behind the new cookie)."""
     with unit_of_work() as s:
         attempt = _reserve_attempt(s, username, remote_addr, device_id, limits)
     right, needs_upgrade = check_password(attempt.stored_hash, password)
@@ -61,6 +64,10 @@ def sign_in(unit_of_work: Callable[[], ContextManager[Session]], username: str, 
     with unit_of_work() as s:
         _forgive(s, attempt)
         user = s.get(User, attempt.user_id)
+        if not user.active:  # deactivated while the password was being checked
+            return None
+        if replaces_session:
+            end_session(s, replaces_session)
         if needs_upgrade:
             # Only if nobody changed the password meanwhile.
             s.execute(update(User).where(User.id == user.id, User.password_hash == attempt.stored_hash)

@@ -41,7 +41,8 @@ def login():
     config = current_app.config
     limits = SigninLimits(per_name=config["LOGIN_MAX_FAILURES"], per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
                           window_s=config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    signed = sign_in(db.unit_of_work, username, password, request.remote_addr or "", device_id, limits)
+    signed = sign_in(db.unit_of_work, username, password, request.remote_addr or "", device_id, limits,
+                     replaces_session=session.get("_user_id"))
     if signed is None:
         raise ApiError(401, "invalid_credentials", "wrong username or password")
     user, _secret = signed
