@@ -1,12 +1,12 @@
 """Signing in: the password, its rate limits, the upgrade of old hashes, the device it binds.
 
 Two short transactions with the password check between them, on purpose:
-1. lock the attempt's throttle buckets (sorted), count their failures in the window and, under
+1. (first transaction) lock the attempt's throttle buckets (sorted), count their failures in the window and, under
    every limit, add one failure row per bucket *before* the password is checked. Counting and
    adding happen under the bucket locks, so concurrent guesses can never overshoot a limit.
-2. check the password with no lock held: argon2id takes ~50 ms, and a whole shift signing in
+2. (no transaction) check the password with no lock held: argon2id takes ~50 ms, and a whole shift signing in
    through one warehouse address would otherwise queue behind each hash.
-3. a right password takes its failure rows back, forgives the person's own earlier typos, upgrades
+3. (second transaction) a right password takes its failure rows back, forgives the person's own earlier typos, upgrades
    an old hash, records "this person signed in on this device" and opens the session. A wrong one
    leaves its rows: they are the failure.
 """
