@@ -1,6 +1,7 @@
 """Sign-in limits under concurrent guessing, through real gunicorn worker processes: counting a bucket's
 failures and adding this attempt's happen under the bucket's lock, so no burst overshoots a limit."""
 import threading
+from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -8,7 +9,8 @@ import requests
 from sqlalchemy import func, select
 
 from tests.integration.live_server import LiveServer
-from webapp.db.models import LoginFailure
+from webapp.db.models import LoginFailure, LoginThrottle
+from webapp.domain.clock import utcnow
 from webapp.extensions import db
 
 
@@ -42,5 +44,15 @@ def test_twenty_simultaneous_guesses_at_one_name_get_exactly_five_tries(app, mak
 
 
 def test_forty_simultaneous_guesses_from_one_address_get_exactly_thirty_tries(app, live):
+    # Expired failures of other addresses lie around: every attempt prunes some while the others count.
+    expired = utcnow() - timedelta(seconds=app.config["LOGIN_FAILURE_WINDOW_SECONDS"] + 60)
+    with db.unit_of_work() as s:
+        for n in range(300):
+            s.add(LoginThrottle(bucket=f"addr:expired-{n}", touched_at=expired))
+            s.add(LoginFailure(username=f"old-{n}", remote_addr="198.51.100.7", bucket=f"addr:expired-{n}", at=expired))
     statuses = _guess_all_at_once(live, [f"name-{n}" for n in range(40)])
     assert statuses == [401] * 30 + [429] * 10
+    with db.unit_of_work() as s:
+        assert s.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.at < utcnow() - timedelta(
+            seconds=app.config["LOGIN_FAILURE_WINDOW_SECONDS"]))) == 0
+        assert s.scalar(select(func.count()).select_from(LoginThrottle).where(LoginThrottle.bucket.like("addr:expired-%"))) == 0
