@@ -44,8 +44,13 @@ def load_config() -> dict:
         "SYNC_MAX_BODY_BYTES": MAX_BATCH_BYTES,
         "SYNC_MAX_MOVEMENTS": MAX_BATCH_MOVEMENTS,
         "CLOCK_SKEW_LIMIT_SECONDS": int(os.environ.get("DOCKHAND_CLOCK_SKEW_LIMIT_SECONDS", "300")),
+        # Wrong passwords allowed per window: for one name from one address (or on a device the person
+        # signed in on before), and from one address across every name.
         "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        # A session lasts a shift: it ends after this long without a request (and at sign-out).
+        "SESSION_IDLE_SECONDS": int(os.environ.get("DOCKHAND_SESSION_IDLE_SECONDS", str(12 * 60 * 60))),
         # The GS1 company prefix our SSCCs (carton numbers) are built on.
         "GS1_COMPANY_PREFIX": os.environ.get("DOCKHAND_GS1_COMPANY_PREFIX", "5012345"),
         "TRUST_PROXY": os.environ.get("DOCKHAND_TRUST_PROXY", "") == "1",

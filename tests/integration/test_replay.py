@@ -2,6 +2,7 @@
 from sqlalchemy import text
 
 from tests.integration.floor import scan, small_warehouse, stock, sync, verify_clean
+from tests.integration.signin import session_sync, sign_in_on, sign_out
 from webapp.extensions import db
 
 
@@ -95,20 +96,21 @@ def test_a_kind_outside_the_scanners_roles_is_rejected_and_kept_for_the_supervis
 def test_scans_made_by_an_earlier_user_of_the_device_keep_their_scanner(app, client, make_user):
     small_warehouse()
     make_user("asha", "picker", password="asha-password")
-    ravi = make_user("ravi", "receiver")
-    assert client.post("/api/v1/login", json={"username": "asha", "password": "asha-password",
-                                               "device_id": "h-3"}).status_code == 200
-    client.post("/api/v1/logout", headers={"X-CSRF-Token": client.get("/api/v1/me").get_json()["csrf_token"]})
-    sync(client, ravi, [scan("receive", qty=5, to="A-01")], device_id="h-3")
-    results = sync(client, ravi, [scan("transfer", qty=1, from_="A-01", to="A-02", scanned_by="asha"),
-                                  scan("pick", qty=1, from_="A-01", to="TOTE-1", scanned_by="ravi")],
-                   device_id="h-3").get_json()["results"]
+    make_user("ravi", "receiver", password="ravi-password")
+    sign_out(client, sign_in_on(client, "asha", "h-3", password="asha-password"))
+    csrf = sign_in_on(client, "ravi", "h-3", password="ravi-password")
+    session_sync(client, csrf, [scan("receive", qty=5, to="A-01")], device_id="h-3")
+    results = session_sync(client, csrf, [scan("transfer", qty=1, from_="A-01", to="A-02", scanned_by="asha"),
+                                          scan("pick", qty=1, from_="A-01", to="TOTE-1", scanned_by="ravi")],
+                           device_id="h-3").get_json()["results"]
     assert results[0]["status"] == "applied"
     assert results[1]["error"]["code"] == "forbidden_kind"  # ravi may not pick
     assert _sql("SELECT p.username FROM movement m JOIN person p ON p.id = m.scanned_by_id WHERE m.kind = 'transfer'") == [("asha",)]
-    elsewhere = sync(client, ravi, [scan("transfer", qty=1, from_="A-01", to="A-02", scanned_by="asha")],
-                     device_id="h-other").get_json()["results"][0]
-    assert elsewhere["error"]["code"] == "forbidden_scanner"
+    elsewhere = client.application.test_client()
+    csrf_elsewhere = sign_in_on(elsewhere, "ravi", "h-other", password="ravi-password")
+    refused = session_sync(elsewhere, csrf_elsewhere, [scan("transfer", qty=1, from_="A-01", to="A-02", scanned_by="asha")],
+                           device_id="h-other").get_json()["results"][0]
+    assert refused["error"]["code"] == "forbidden_scanner"
 
 
 def test_a_blocked_device_is_refused_and_nothing_applies(app, client, make_user):

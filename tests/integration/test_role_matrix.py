@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import bearer
 from tests.integration.floor import scan, small_warehouse, sync
+from tests.integration.signin import session_sync, sign_in_on
 
 ROLES = ("picker", "receiver", "counter", "supervisor", "admin", "integration")
 
@@ -290,16 +291,17 @@ def test_roles_are_a_union(client, floor, make_user):
     assert results[2]["error"]["code"] == "forbidden_kind"
 
 
-def test_a_kind_is_checked_against_the_person_who_scanned_it(client, floor):
+def test_a_kind_is_checked_against_the_person_who_scanned_it(app, floor):
     """A supervisor's device replaying a picker's outbox: the picker's roles decide, not the sender's."""
-    picker, supervisor = floor["tokens"]["picker"], floor["tokens"]["supervisor"]
-    # The picker signs in on the device (a sync from it records the sign-in).
-    assert sync(client, picker, [], device_id="shared-1").status_code == 200
+    # The picker signed in on the device earlier (sign-in is what records it); now the supervisor has it.
+    sign_in_on(app.test_client(), "only-picker", "shared-1")
+    supervisor = app.test_client()
+    csrf = sign_in_on(supervisor, "only-supervisor", "shared-1")
     movements = [scan("receive", "SKU-1", 1, to="DOCK-1", scanned_by="only-picker"),
                  scan("transfer", "SKU-1", 1, from_="A-01", to="A-03", scanned_by="only-picker"),
                  scan("receive", "SKU-1", 1, to="DOCK-1", scanned_by="only-receiver")]
-    results = sync(client, supervisor, movements, device_id="shared-1").get_json()["results"]
+    results = session_sync(supervisor, csrf, movements, device_id="shared-1").get_json()["results"]
     assert results[0]["status"] == "rejected" and results[0]["error"]["code"] == "forbidden_kind", results[0]
     assert results[1]["status"] == "applied", results[1]
     # The receiver never signed in on shared-1: the supervisor may not send on their behalf.
-    assert results[2]["status"] == "rejected", results[2]
+    assert results[2]["status"] == "rejected" and results[2]["error"]["code"] == "forbidden_scanner", results[2]

@@ -33,13 +33,39 @@ class ApiToken(SQLModel, table=True):
     revoked: bool = Field(default=False)
 
 
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser session, ended on the server by sign-out (the cookie alone proves nothing).
+
+    `id` is the SHA-256 of the secret the cookie carries, so reading this table opens no session.
+    `device_id` is the device named at sign-in: the session may sync for that device only.
+    """
+
+    __tablename__ = "auth_session"
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="person.id", index=True)
+    device_id: str | None = Field(default=None, foreign_key="device.id", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = Field(default=None)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """One row per rate-limit bucket: locked while its failures are pruned, counted and added."""
+
+    __tablename__ = "login_throttle"
+    bucket: str = Field(primary_key=True, max_length=80)
+    touched_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class LoginFailure(SQLModel, table=True):
-    """One failed sign-in; counted per username and per address to rate limit guessing."""
+    """One failed (or still being checked) sign-in, one row per bucket it counts against."""
 
     __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_bucket_at", "bucket", "at"),)
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, index=True)
     remote_addr: str = Field(max_length=64, index=True)
+    bucket: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
     at: datetime = Field(default_factory=utcnow, index=True)
 
 

@@ -28,7 +28,7 @@ from webapp.services.catalogue import find_item, find_location, uom_factor
 from webapp.services.floor_effects import apply_floor_effects
 from webapp.services.ledger import MovementInput, add_flag, lock_totals, post_movement
 from webapp.services.picking import record_short
-from webapp.services.users import SignedInUser, ensure_device, record_device_signin
+from webapp.services.users import SignedInUser, ensure_device
 
 
 @dataclass
@@ -43,10 +43,12 @@ class Prepared:
 
 def sync_batch(session: Session, device_id: str, raw_movements: list, sender: SignedInUser,
                sent_at: datetime | None, skew_limit_s: int) -> list[dict]:
+    if sender.device_id is not None and sender.device_id != device_id:
+        # A session speaks for the device it signed in on, and for no other.
+        raise Forbidden("device_mismatch", f"this session signed in on device {sender.device_id}, not {device_id}")
     device = _lock_device(session, device_id)
     if device.status == "blocked":
         raise Forbidden("device_blocked", f"device {device_id} is blocked; ask a supervisor")
-    record_device_signin(session, device_id, sender.id)
     now = utcnow()
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
     prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s)
@@ -132,6 +134,9 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
     scanner_id = sender.id
     scanner_roles = sender.role_set
     if floor.scanned_by and floor.scanned_by != sender.username:
+        if sender.device_id is None:  # a Bearer token or a session opened without a device
+            raise Rejected("forbidden_scanner", f"only a session signed in on device {device_id} may send "
+                                                f"scans made by someone else ({floor.scanned_by})")
         scanner = lookups.person(floor.scanned_by)
         signed_in_here = scanner is not None and session.scalar(select(DeviceSignin.id).where(
             DeviceSignin.device_id == device_id, DeviceSignin.user_id == scanner.id))

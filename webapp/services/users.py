@@ -1,21 +1,17 @@
-"""People: creating them, API tokens, and signing in with failures rate limited."""
+"""People: creating them, API tokens, and the devices they sign in on (signing in itself: services/signin.py)."""
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.db.models import ApiToken, Device, DeviceSignin, LoginFailure, User
+from webapp.db.models import ApiToken, Device, DeviceSignin, User
 from webapp.db.upsert import dialect_insert
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, DomainError, NotFound
+from webapp.domain.passwords import hash_password
 from webapp.domain.roles import validate_roles
-
-# scrypt (werkzeug's default KDF) with its default cost; a dummy hash keeps timing even for unknown users.
-_DUMMY_HASH = generate_password_hash("not-a-password")
 
 
 @dataclass(frozen=True)
@@ -25,6 +21,10 @@ class SignedInUser:
     id: int
     username: str
     roles: tuple[str, ...]
+    # A browser session's secret and the device it was opened on (None: bound to no device).
+    # A Bearer token has neither: it is bound to no device.
+    session_id: str | None = None
+    device_id: str | None = None
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -36,14 +36,17 @@ class SignedInUser:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # flask-login keeps this in the cookie: the server-side session's secret, not the person's id,
+        # so ending the session on the server ends the cookie too.
+        return self.session_id or ""
 
     def as_json(self) -> dict:
         return {"username": self.username, "roles": list(self.roles)}
 
 
-def signed_in(user: User) -> SignedInUser:
-    return SignedInUser(id=user.id, username=user.username, roles=tuple(sorted(user.role_set)))
+def signed_in(user: User, *, session_id: str | None = None, device_id: str | None = None) -> SignedInUser:
+    return SignedInUser(id=user.id, username=user.username, roles=tuple(sorted(user.role_set)),
+                        session_id=session_id, device_id=device_id)
 
 
 def create_user(session: Session, username: str, password: str, roles: list[str]) -> User:
@@ -58,7 +61,7 @@ def create_user(session: Session, username: str, password: str, roles: list[str]
         raise DomainError("invalid_role", str(err)) from None
     if session.scalar(select(User).where(User.username == username)):
         raise Conflict("username_taken", f"{username} already exists")
-    user = User(username=username, password_hash=generate_password_hash(password), roles=",".join(roles))
+    user = User(username=username, password_hash=hash_password(password), roles=",".join(roles))
     session.add(user)
     session.flush()
     return user
@@ -86,41 +89,9 @@ def user_for_token(session: Session, token: str) -> SignedInUser | None:
     return signed_in(row) if row else None
 
 
-def user_by_id(session: Session, user_id: int) -> SignedInUser | None:
-    user = session.get(User, user_id)
-    return signed_in(user) if user and user.active else None
-
-
-class RateLimited(DomainError):
-    status = 429
-
-
-def authenticate(session: Session, username: str, password: str, remote_addr: str, *, max_failures: int, window_s: int) -> SignedInUser | None:
-    """Check a password (None when wrong, recorded); too many recent failures for the name or address → 429."""
-    since = utcnow() - timedelta(seconds=window_s)
-    recent_for_name = session.scalar(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.username == username, LoginFailure.at >= since)
-    )
-    recent_for_addr = session.scalar(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.remote_addr == remote_addr, LoginFailure.at >= since)
-    )
-    if recent_for_name >= max_failures or recent_for_addr >= max_failures * 4:
-        raise RateLimited("rate_limited", "too many failed sign-ins; wait a few minutes", retry_after_s=window_s)
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
-        ok = False
-    else:
-        ok = check_password_hash(user.password_hash, password)
-    if not ok:
-        session.add(LoginFailure(username=username[:64], remote_addr=remote_addr[:64]))
-        return None
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
-    return signed_in(user)
-
-
 def record_device_signin(session: Session, device_id: str, user_id: int) -> None:
-    """Remember that this person signed in on this device (it may later send their scans)."""
+    """Remember that this person signed in on this device (it may later send their scans).
+    Called by sign-in only: a sync proves nothing about who held the device."""
     ensure_device(session, device_id)
     now = utcnow()
     insert = dialect_insert(session, DeviceSignin.__table__).values(device_id=device_id, user_id=user_id, last_at=now)

@@ -2,11 +2,12 @@
 import hmac
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 from webapp.extensions import db, login_manager
-from webapp.services.users import user_by_id, user_for_token
+from webapp.services.sessions import session_user
+from webapp.services.users import user_for_token
 from webapp.web.errors import ApiError
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -31,11 +32,13 @@ def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
 
     @login_manager.user_loader
-    def _load_from_session(user_id: str):
+    def _load_from_session(session_secret: str):
+        # The cookie carries the server-side session's secret (SignedInUser.get_id): a revoked,
+        # idle or deactivated person's session loads nobody, so the request is a 401.
         if request.headers.get("Authorization", "").startswith("Bearer "):
             return None  # a Bearer header wins over any cookie
         with db.unit_of_work() as s:
-            return user_by_id(s, int(user_id))
+            return session_user(s, session_secret, idle_s=current_app.config["SESSION_IDLE_SECONDS"])
 
     @login_manager.request_loader
     def _load_from_bearer(req):

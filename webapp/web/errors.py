@@ -32,7 +32,10 @@ _HTTP_CODES = {
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError):
-        return error_response(err.status, err.code, err.message, **err.extra)
+        response = error_response(err.status, err.code, err.message, **err.extra)
+        if "retry_after_s" in err.extra:  # a 429 says when to come back
+            response.headers["Retry-After"] = str(err.extra["retry_after_s"])
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Callable
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_login import current_user
 
 from webapp.web.api.body import check_request_text, json_body
@@ -60,11 +60,13 @@ def api_endpoint(
     parameters: list | None = None,
     public: bool = False,
     idempotent: bool = False,
+    json_only: bool = False,
     **extra,
 ) -> Callable:
     """`body`: the pydantic model of the JSON body. It is parsed and checked before the view runs and
     handed to it as `body=`, unless `read_body=False` (the view reads the body itself, e.g. under a size limit).
-    `idempotent=True`: a creating POST without a natural key of its own takes an `Idempotency-Key`."""
+    `idempotent=True`: a creating POST without a natural key of its own takes an `Idempotency-Key`.
+    `json_only=True`: a body that is not `Content-Type: application/json` is 415 before anything is read."""
 
     def decorate(view: Callable) -> Callable:
         parameters_doc = list(parameters or [])
@@ -79,6 +81,8 @@ def api_endpoint(
             if not public:
                 require_roles(roles)
             check_request_text()
+            if json_only and request.mimetype != "application/json":
+                raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
             if body is not None and read_body:
                 kwargs["body"] = parse_body(body, json_body())
             return view(*args, **kwargs)

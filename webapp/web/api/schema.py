@@ -105,7 +105,7 @@ def _error_of(error: dict) -> ApiError:
         if isinstance(value, str) and "\x00" in value:
             return ApiError(400, "invalid_field", f"{name} contains a NUL character", field=field)
         if isinstance(value, str) and value.strip():
-            return ApiError(400, "invalid_field", f"{name} holds characters it may not (control characters)", field=field)
+            return ApiError(400, "invalid_text", f"{name} holds control characters, which are not text here", field=field)
         return ApiError(400, "missing_field", f"{name} must not be empty", field=field)
     return ApiError(400, "invalid_field", f"{name}: {error.get('msg', 'wrong value')}", field=field)
 
