@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.order_tables import OrderEvent, OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
 from webapp.domain.clock import utcnow
-from webapp.domain.ledger import open_on_order, order_committed
+from webapp.domain.ledger import counted_against, open_on_order, order_committed
 from webapp.domain.orders import OPEN_FOR_FLOOR
 from webapp.services.ledger import MovementInput, add_flag
 from webapp.services.picking import record_pick
@@ -53,15 +53,16 @@ def _spread(lines: list, attr: str, qty: int) -> list[int]:
 def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None:
     order = session.execute(select(SalesOrder).where(SalesOrder.number == m.ref).with_for_update()
                             .execution_options(populate_existing=True)).scalar_one_or_none()
+    lines = [] if order is None else list(session.scalars(
+        select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.item_id == m.item_id).order_by(OrderLine.line_no)))
     if order is None or order.state not in OPEN_FOR_FLOOR:
         add_flag(m, "order_not_open")
-    if order is None:
-        return
-    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.item_id == m.item_id)
-                                 .order_by(OrderLine.line_no)))
-    if not lines:
+    if order is not None and order.warehouse_id != m.warehouse_id:
+        add_flag(m, "cross_warehouse")
+    if order is not None and not lines:
         add_flag(m, "unexpected_item")
-        return
+    if counted_against(m.kind, m.ref, m.flags) != "order":
+        return  # stock moved; the order is untouched (the same rule the rebuild applies to the stored flags)
     before = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
     taken = _spread(lines, ORDER_COUNTER[m.kind], m.qty_base)
     if m.kind == "pick":
@@ -102,13 +103,17 @@ def _advance_order(session: Session, order: SalesOrder, kind: str) -> None:
 def _receipt_effect(session: Session, m: MovementInput, total: StockTotal) -> None:
     po = session.execute(select(PurchaseOrder).where(PurchaseOrder.number == m.ref).with_for_update()
                          .execution_options(populate_existing=True)).scalar_one_or_none()
-    if po is None:
-        return  # a receipt against an inbound shipment number we do not know: no purchase order to move
-    lines = list(session.scalars(select(PurchaseOrderLine).where(
+    lines = [] if po is None else list(session.scalars(select(PurchaseOrderLine).where(
         PurchaseOrderLine.purchase_order_id == po.id, PurchaseOrderLine.item_id == m.item_id)
         .order_by(PurchaseOrderLine.id)))
-    if not lines:
+    if po is None:
+        # No such purchase order (yet): flagged, so one created later under that number is not received by it.
+        add_flag(m, "unknown_purchase_order")
+    elif po.warehouse_id != m.warehouse_id:
+        add_flag(m, "cross_warehouse")
+    elif not lines:
         add_flag(m, "unexpected_item")
+    if counted_against(m.kind, m.ref, m.flags) != "purchase_order":
         return
     before = sum(open_on_order(l.qty, l.qty_received, po.status) for l in lines)
     _spread(lines, "qty_received", m.qty_base)
