@@ -75,3 +75,22 @@ def test_illegal_order_steps_are_refused():
 def test_what_a_movement_counts_against_is_decided_by_its_kind_ref_and_stored_flags(kind, ref, flags, against):
     assert counted_against(kind, ref, flags) == against
     assert counted_against(kind, ref, [f for f in flags.split(",") if f]) == against
+
+
+@pytest.mark.parametrize("state, kind, packed, dispatched, steps", [
+    ("validated", "pick", False, False, ["picking"]),
+    ("picking", "pick", False, False, []),
+    ("picking", "pack", False, False, []),
+    ("picking", "pack", True, False, ["packed"]),
+    ("validated", "pack", True, False, ["picking", "packed"]),
+    ("picking", "dispatch", True, True, ["packed", "dispatched"]),
+    ("validated", "dispatch", False, True, ["picking", "packed", "dispatched"]),
+    ("packed", "dispatch", True, False, []),
+    ("dispatched", "dispatch", True, True, []),
+    ("on_hold", "pick", False, False, []),
+    ("cancelled", "dispatch", True, True, []),
+])
+def test_floor_scans_move_an_order_only_along_legal_steps_of_the_state_machine(state, kind, packed, dispatched, steps):
+    from webapp.domain.orders import floor_steps
+
+    assert floor_steps(state, kind, all_packed=packed, all_dispatched=dispatched) == steps

@@ -46,19 +46,24 @@ class Prepared:
 
 
 def sync_batch(session: Session, device_id: str, raw_movements: list, sender: SignedInUser,
-               sent_at: datetime | None, skew_limit_s: int) -> list[dict]:
+               sent_at: datetime | None, skew_limit_s: int, *, resubmitted_for: int | None = None) -> list[dict]:
+    """Apply a device's batch. `resubmitted_for`: a supervisor re-sends a corrected reject of `device_id`,
+    recorded as scanned by that person (the reject's scanner) on that device and sent by the supervisor, whose
+    roles vouch for its kind; it is not the device speaking, so the device's sequence and status are left alone."""
     device = _lock_device(session, device_id)
-    if device.status == "blocked":
+    if device.status == "blocked" and resubmitted_for is None:
         raise Forbidden("device_blocked", f"device {device_id} is blocked; ask a supervisor")
-    record_device_signin(session, device_id, sender.id)
+    if resubmitted_for is None:
+        record_device_signin(session, device_id, sender.id)
     now = utcnow()
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
-    prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s)
+    prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s, resubmitted_for)
     to_apply = sorted((p for p in prepared if p.movements), key=lambda p: (p.floor.device_seq, p.index))
     totals = lock_totals(session, [(m.item_id, m.warehouse_id) for p in to_apply for m in p.movements])
     # Written once at the end: no device UPDATE per movement.
-    device.last_device_seq = _apply_all(session, to_apply, totals, device.last_device_seq)
-    device.last_seen_at = now
+    last_seq = _apply_all(session, to_apply, totals, device.last_device_seq if resubmitted_for is None else -1)
+    if resubmitted_for is None:
+        device.last_device_seq, device.last_seen_at = last_seq, now
     for p in prepared:
         if p.result["status"] == "rejected":
             session.add(RejectedMovement(device_id=device_id, movement_id=p.movement_id, sent_by_id=sender.id,
@@ -103,7 +108,8 @@ def _rejected(movement_id: str | None, err: DomainError) -> dict:
     return {"id": movement_id, "status": "rejected", "error": {"code": err.code, "message": err.message, **err.extra}}
 
 
-def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s) -> list[Prepared]:
+def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s,
+             resubmitted_for: int | None = None) -> list[Prepared]:
     prepared, first_by_id = [], {}
     lookups = _BatchLookups(session)
     movement_ids = [usable_id(raw) for raw in raw_movements]
@@ -124,7 +130,7 @@ def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_
             continue
         try:
             p.floor = parse_floor_movement(raw, movement_id=p.movement_id)
-            p.movements = _resolve(session, device_id, p.floor, raw, sender, lookups)
+            p.movements = _resolve(session, device_id, p.floor, raw, sender, lookups, resubmitted_for)
         except DomainError as err:
             p.result = _rejected(p.movement_id, err)
             p.movements = None
@@ -135,10 +141,13 @@ def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_
     return prepared
 
 
-def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, lookups) -> list[MovementInput]:
+def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, lookups,
+             resubmitted_for: int | None = None) -> list[MovementInput]:
     scanner_id = sender.id
     scanner_roles = sender.role_set
-    if floor.scanned_by and floor.scanned_by != sender.username:
+    if resubmitted_for is not None:
+        scanner_id = resubmitted_for  # who scanned it on the floor; the supervisor re-sending it vouches for the kind
+    elif floor.scanned_by and floor.scanned_by != sender.username:
         scanner = lookups.person(floor.scanned_by)
         signed_in_here = scanner is not None and session.scalar(select(DeviceSignin.id).where(
             DeviceSignin.device_id == device_id, DeviceSignin.user_id == scanner.id))

@@ -24,7 +24,7 @@ ADJUSTMENT_SCHEMA = {
                 "description": "signed base units: positive adds, negative removes"},
         "reason": {"type": "string", "minLength": 1, "maxLength": 200},
         "lot": {"type": "string", "maxLength": 64},
-        "corrects_seq": {"type": "integer", "minimum": 1, "maximum": 2147483647, "description": "the movement this one corrects"},
+        "corrects_seq": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1, "description": "the movement this one corrects"},
     },
 }
 DEVICE_SCHEMA = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 120},
@@ -42,7 +42,7 @@ def post_adjustment():
     reason = field(body, "reason", str, max_len=200)
     lot = field(body, "lot", str, required=False, default="", max_len=64)
     corrects = field(body, "corrects_seq", int, required=False)
-    if corrects is not None and not 1 <= corrects <= 2**31 - 1:
+    if corrects is not None and not 1 <= corrects <= 2**63 - 1:
         raise ApiError(400, "invalid_field", "corrects_seq is the seq of an existing movement", field="corrects_seq")
     with db.unit_of_work() as s:
         result = adjustments.post_adjustment(s, adjustments.Adjustment(

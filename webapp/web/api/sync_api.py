@@ -13,7 +13,8 @@ from webapp.web.errors import ApiError
 
 MOVEMENT_SCHEMA = {
     "type": "object",
-    "required": ["id", "device_seq", "kind", "qty", "occurred_at"],
+    "required": ["id", "device_seq", "kind", "occurred_at"],
+    "description": "qty is required but for a dispatch of a whole carton (no item: `from` is its SSCC), where it is ignored",
     "properties": {
         "id": {"type": "string", "minLength": 1, "maxLength": 64},
         "device_seq": {"type": "integer", "minimum": 0},
