@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

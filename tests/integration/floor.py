@@ -59,3 +59,14 @@ def verify_clean(app) -> str:
     result = app.test_cli_runner().invoke(args=["ledger", "verify"])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def second_warehouse() -> None:
+    """WH2 beside WH1 (call small_warehouse first): bins B-01, B-02, a dock and a tote of its own."""
+    with db.unit_of_work() as s:
+        create_location(s, "WH2", "warehouse", timezone="Europe/Paris")
+        create_location(s, "WH2-Z", "zone", "WH2")
+        for n in range(1, 3):
+            create_location(s, f"B-{n:02d}", "bin", "WH2-Z", walk_key=f"{n:03d}")
+        create_location(s, "DOCK-2", "dock", "WH2")
+        create_location(s, "TOTE-9", "tote", "WH2")

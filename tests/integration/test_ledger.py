@@ -1,6 +1,4 @@
-"""The ledger's promises: tamper evidence, atomic transfers, projection = fold of the ledger, orders by delta."""
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+"""The ledger's promises: tamper evidence, atomic transfers, orders by delta (the projection property: test_ledger_property.py)."""
 from sqlalchemy import inspect, text
 
 from tests.integration.floor import ean, scan, small_warehouse, stock, sync, verify_clean
@@ -264,71 +262,3 @@ class TestOrders:
         assert order["state"] == "dispatched"
         assert [h["to"] for h in order["history"]][-3:] == ["picking", "packed", "dispatched"]
         verify_clean(app)
-
-
-# --- property: any sequence of valid movements and reservations leaves projection == fold(ledger) ---------
-
-LOCATIONS = ["A-01", "A-02", "A-03", "TOTE-1"]
-step = st.one_of(
-    st.tuples(st.just("receive"), st.integers(1, 3), st.integers(1, 50), st.sampled_from(LOCATIONS), st.none()),
-    st.tuples(st.just("transfer"), st.integers(1, 3), st.integers(1, 50), st.sampled_from(LOCATIONS), st.sampled_from(LOCATIONS)),
-    st.tuples(st.just("dispatch"), st.integers(1, 3), st.integers(1, 20), st.sampled_from(LOCATIONS), st.none()),
-    st.tuples(st.just("reserve"), st.integers(1, 3), st.integers(1, 30), st.none(), st.none()),
-    st.tuples(st.just("release"), st.integers(1, 3), st.integers(0, 5), st.none(), st.none()),
-)
-
-
-def _fold_ledger_in_the_test() -> tuple[dict, dict]:
-    """Stock per (item, location, lot) and on hand per item, computed here from the movement rows."""
-    levels, on_hand = {}, {}
-    for kind, item_id, qty, src, dst, lot in _sql(
-            "SELECT kind, item_id, qty_base, from_location_id, to_location_id, lot FROM movement ORDER BY seq"):
-        sign_from = kind in ("transfer", "putaway", "pick", "pack", "dispatch", "adjust_out")
-        sign_to = kind in ("transfer", "putaway", "pick", "pack", "receive", "return", "adjust_in")
-        if sign_from:
-            levels[(item_id, src, lot)] = levels.get((item_id, src, lot), 0) - qty
-            on_hand[item_id] = on_hand.get(item_id, 0) - qty
-        if sign_to:
-            levels[(item_id, dst, lot)] = levels.get((item_id, dst, lot), 0) + qty
-            on_hand[item_id] = on_hand.get(item_id, 0) + qty
-    return levels, on_hand
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(step, min_size=1, max_size=12))
-def test_any_sequence_of_movements_and_reservations_leaves_the_projection_equal_to_the_ledger(app, client, make_user, steps):
-    if not _sql("SELECT id FROM location WHERE code = 'WH1'"):
-        small_warehouse()
-        make_user("maria", "supervisor")
-    token = _sql("SELECT id FROM person WHERE username = 'maria'")  # noqa: F841 (person exists)
-    from webapp.services.users import issue_token
-
-    with db.unit_of_work() as s:
-        boss = issue_token(s, "maria")
-    auth = {"Authorization": f"Bearer {boss}"}
-    for kind, item, qty, a, b in steps:
-        if kind == "reserve":
-            answer = client.post("/api/v1/reservations", json={"item": f"SKU-{item}", "qty": qty, "ref": "P"}, headers=auth)
-            assert answer.status_code in (201, 409)
-        elif kind == "release":
-            open_ids = [r for (r,) in _sql("SELECT id FROM reservation WHERE status = 'open' ORDER BY id")]
-            if open_ids:
-                assert client.delete(f"/api/v1/reservations/{open_ids[qty % len(open_ids)]}", headers=auth).status_code == 204
-        else:
-            if kind == "transfer" and a == b:
-                continue
-            fields = {"from_": a, "to": b} if kind == "transfer" else ({"to": a} if kind == "receive" else {"from_": a})
-            result = sync(client, boss, [scan(kind, item=f"SKU-{item}", qty=qty, **fields)]).get_json()["results"][0]
-            assert result["status"] == "applied", result
-    levels, on_hand = _fold_ledger_in_the_test()
-    stored_levels = {(i, l, lot): q for i, l, lot, q in _sql("SELECT item_id, location_id, lot, qty FROM stock_level")}
-    assert {k: v for k, v in stored_levels.items() if v} == {k: v for k, v in levels.items() if v}
-    stored_totals = {i: (oh, r) for i, oh, r in _sql("SELECT item_id, on_hand, reserved FROM stock_total")}
-    open_reserved = dict(_sql("SELECT item_id, SUM(qty) FROM reservation WHERE status = 'open' GROUP BY item_id"))
-    for item_id, (oh, reserved) in stored_totals.items():
-        assert oh == on_hand.get(item_id, 0)
-        assert reserved == int(open_reserved.get(item_id, 0))
-    before = _sql("SELECT item_id, warehouse_id, on_hand, reserved, committed, in_transit, chain_head FROM stock_total ORDER BY 1, 2")
-    assert app.test_cli_runner().invoke(args=["ledger", "rebuild"]).output.startswith("ledger rebuild: done (0 ")
-    after = _sql("SELECT item_id, warehouse_id, on_hand, reserved, committed, in_transit, chain_head FROM stock_total ORDER BY 1, 2")
-    assert before == after

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 import pytest
 
 from webapp.domain.errors import Conflict
-from webapp.domain.ledger import (StockNumbers, canonical_encoding, choose_lot, location_deltas, movement_hash,
-                                  open_on_order, order_committed)
+from webapp.domain.ledger import (StockNumbers, canonical_encoding, choose_lot, counted_against, location_deltas,
+                                  movement_hash, open_on_order, order_committed)
 from webapp.domain.orders import check_transition
 
 
@@ -62,3 +62,35 @@ def test_illegal_order_steps_are_refused():
     assert refused.value.code == "invalid_transition"
     with pytest.raises(Conflict):
         check_transition("cancelled", "validated")
+
+
+@pytest.mark.parametrize("kind, ref, flags, against", [
+    ("pick", "SO-1", "", "order"), ("pack", "SO-1", "negative_stock", "order"), ("dispatch", "SO-1", "clock_skew", "order"),
+    ("pick", "SO-1", "unexpected_item", None), ("pick", "SO-1", "order_not_open", None),
+    ("dispatch", "SO-1", "negative_stock,cross_warehouse", None), ("pick", "", "", None),
+    ("receive", "PO-1", "over_receipt", "purchase_order"), ("receive", "PO-1", "cross_warehouse", None),
+    ("receive", "PO-1", "unknown_purchase_order", None), ("receive", "PO-1", "unexpected_item", None),
+    ("receive", "", "", None), ("transfer", "SO-1", "", None), ("short", "SO-1", "", None),
+])
+def test_what_a_movement_counts_against_is_decided_by_its_kind_ref_and_stored_flags(kind, ref, flags, against):
+    assert counted_against(kind, ref, flags) == against
+    assert counted_against(kind, ref, [f for f in flags.split(",") if f]) == against
+
+
+@pytest.mark.parametrize("state, kind, packed, dispatched, steps", [
+    ("validated", "pick", False, False, ["picking"]),
+    ("picking", "pick", False, False, []),
+    ("picking", "pack", False, False, []),
+    ("picking", "pack", True, False, ["packed"]),
+    ("validated", "pack", True, False, ["picking", "packed"]),
+    ("picking", "dispatch", True, True, ["packed", "dispatched"]),
+    ("validated", "dispatch", False, True, ["picking", "packed", "dispatched"]),
+    ("packed", "dispatch", True, False, []),
+    ("dispatched", "dispatch", True, True, []),
+    ("on_hold", "pick", False, False, []),
+    ("cancelled", "dispatch", True, True, []),
+])
+def test_floor_scans_move_an_order_only_along_legal_steps_of_the_state_machine(state, kind, packed, dispatched, steps):
+    from webapp.domain.orders import floor_steps
+
+    assert floor_steps(state, kind, all_packed=packed, all_dispatched=dispatched) == steps

@@ -10,6 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from webapp.domain.clock import utcnow
 
+# What grows with the ledger is 64-bit; on SQLite an INTEGER primary key is the (already 64-bit) rowid.
+SEQ_TYPE = BigInteger().with_variant(Integer, "sqlite")
+
 
 class Movement(SQLModel, table=True):
     __tablename__ = "movement"
@@ -17,7 +20,7 @@ class Movement(SQLModel, table=True):
         Index("ix_movement_item_wh_seq", "item_id", "warehouse_id", "seq"),
         Index("ix_movement_ref", "ref"),
     )
-    seq: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    seq: int | None = Field(default=None, sa_column=Column(SEQ_TYPE, primary_key=True, autoincrement=True))
     id: str = Field(max_length=64, sa_column_kwargs={"unique": True})
     kind: str = Field(max_length=16)  # the floor kind: receive, pick, dispatch, adjust, ...
     effect: str = Field(max_length=16)  # the ledger kind: receipt, issue, transfer, adjustment_in, ...
@@ -32,7 +35,7 @@ class Movement(SQLModel, table=True):
     qty_scanned: int
     ref: str = Field(default="", max_length=64)
     reason: str = Field(default="", max_length=200)
-    corrects_seq: int | None = Field(default=None)
+    corrects_seq: int | None = Field(default=None, sa_type=BigInteger)
     scanned_by_id: int | None = Field(default=None, foreign_key="person.id")
     sent_by_id: int | None = Field(default=None, foreign_key="person.id")
     device_id: str = Field(default="", max_length=64)
@@ -80,7 +83,7 @@ class StockTotal(SQLModel, table=True):
     in_transit: int = Field(default=0, sa_type=BigInteger)
     blocked: bool = Field(default=False)
     chain_head: str = Field(default="", max_length=64)
-    chain_length: int = Field(default=0)
+    chain_length: int = Field(default=0, sa_type=BigInteger)
 
 
 class Reservation(SQLModel, table=True):

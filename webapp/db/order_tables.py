@@ -1,9 +1,10 @@
 """Customer orders, purchase orders, and what the supervisor must look at (exceptions, rejects)."""
 from datetime import datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from webapp.db.ledger_tables import SEQ_TYPE
 from webapp.domain.clock import utcnow
 
 
@@ -73,9 +74,9 @@ class ExceptionRecord(SQLModel, table=True):
 
     __tablename__ = "exception_record"
     __table_args__ = (Index("ix_exception_open", "resolved_at"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=Column(SEQ_TYPE, primary_key=True, autoincrement=True))
     code: str = Field(max_length=32)
-    movement_seq: int | None = Field(default=None, foreign_key="movement.seq")
+    movement_seq: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("movement.seq"), nullable=True))
     item_id: int | None = Field(default=None, foreign_key="item.id")
     location_id: int | None = Field(default=None, foreign_key="location.id")
     ref: str = Field(default="", max_length=64)
@@ -91,7 +92,7 @@ class RejectedMovement(SQLModel, table=True):
 
     __tablename__ = "rejected_movement"
     __table_args__ = (Index("ix_rejected_open", "resolved_at"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=Column(SEQ_TYPE, primary_key=True, autoincrement=True))
     device_id: str = Field(default="", max_length=64)
     movement_id: str | None = Field(default=None, max_length=64)
     payload: str = Field(sa_type=Text)

@@ -67,9 +67,12 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**62:
         raise Rejected("invalid_movement", "device_seq must be a non-negative integer")
     qty = raw.get("qty")
-    if isinstance(qty, bool) or not isinstance(qty, int):
+    item = raw.get("item")
+    if kind == "dispatch" and (item is None or (isinstance(item, str) and not item.strip())):
+        qty = 0  # a whole carton: its contents say how much; a quantity sent with it means nothing
+    elif isinstance(qty, bool) or not isinstance(qty, int):
         raise Rejected("invalid_quantity", "qty must be a whole number")
-    if qty > MAX_QTY or qty < 0 or (qty == 0 and kind != "count"):
+    elif qty > MAX_QTY or qty < 0 or (qty == 0 and kind != "count"):
         raise Rejected("invalid_quantity", f"qty must be from 1 to {MAX_QTY} (a count may be 0)", limit=MAX_QTY)
     texts = {name: _text(raw, name) for name in TEXT_LIMITS}
     for side in NEEDS[kind]:

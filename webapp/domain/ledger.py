@@ -84,6 +84,31 @@ class StockNumbers:
                 "in_transit": self.in_transit, "available": self.available}
 
 
+# Flags raised at posting that mean a floor movement did not happen against its reference: it moves stock, and
+# nothing on that order or purchase order.
+NOT_AGAINST_ORDER = frozenset({"order_not_open", "unexpected_item", "cross_warehouse"})
+NOT_AGAINST_PURCHASE_ORDER = frozenset({"unknown_purchase_order", "unexpected_item", "cross_warehouse"})
+ORDER_KINDS = ("pick", "pack", "dispatch")
+
+
+def counted_against(kind: str, ref: str, flags) -> str | None:
+    """What a movement counts against: "order" (a pick, pack or dispatch: committed, reserved, the order's lines),
+    "purchase_order" (a receipt: in transit, the purchase order's lines) or None (stock only).
+
+    The one rule for live posting and for a rebuild. It reads only what the movement stores (its kind, ref and
+    the flags raised when it was posted), so an order or purchase order created, cancelled or moved later never
+    changes what an old movement counted for.
+    """
+    flags = set(flags.split(",") if isinstance(flags, str) else flags)
+    if not ref:
+        return None
+    if kind in ORDER_KINDS and not flags & NOT_AGAINST_ORDER:
+        return "order"
+    if kind == "receive" and not flags & NOT_AGAINST_PURCHASE_ORDER:
+        return "purchase_order"
+    return None
+
+
 def order_committed(picked: int, dispatched: int, order_state: str) -> int:
     """Units of one item an order holds picked but not yet gone: the one definition of committed."""
     if order_state == "cancelled":

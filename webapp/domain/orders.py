@@ -21,6 +21,24 @@ RESERVING_STATES = frozenset({"validated", "picking", "on_hold"})
 OPEN_FOR_FLOOR = frozenset({"validated", "picking", "packed"})
 
 
+# The way floor scans move an order forward; each step is a transition the machine allows.
+FLOOR_PATH = ("validated", "picking", "packed", "dispatched")
+
+
+def floor_steps(state: str, kind: str, *, all_packed: bool, all_dispatched: bool) -> list[str]:
+    """The states a pick, pack or dispatch scan moves an order through: the first pick → picking, everything
+    packed → packed, everything dispatched → dispatched, passing every state between (a dispatch straight
+    from the bin walks validated → picking → packed → dispatched)."""
+    target = {"pick": "picking", "pack": "packed" if all_packed else None,
+              "dispatch": "dispatched" if all_dispatched else None}.get(kind)
+    if target is None or state not in FLOOR_PATH or FLOOR_PATH.index(state) >= FLOOR_PATH.index(target):
+        return []
+    steps = list(FLOOR_PATH[FLOOR_PATH.index(state) + 1:FLOOR_PATH.index(target) + 1])
+    for current, step in zip([state] + steps, steps):
+        check_transition(current, step)
+    return steps
+
+
 def check_transition(current: str, target: str) -> None:
     if target not in STATES:
         raise Conflict("invalid_transition", f"{target!r} is not an order state", states=list(STATES))

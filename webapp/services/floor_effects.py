@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.db.ledger_tables import Reservation, StockTotal
-from webapp.db.order_tables import OrderEvent, OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
+from webapp.db.order_tables import OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
 from webapp.domain.clock import utcnow
-from webapp.domain.ledger import open_on_order, order_committed
-from webapp.domain.orders import OPEN_FOR_FLOOR
+from webapp.domain.ledger import counted_against, open_on_order, order_committed
+from webapp.domain.orders import OPEN_FOR_FLOOR, floor_steps
+from webapp.services import orders
 from webapp.services.ledger import MovementInput, add_flag
 from webapp.services.picking import record_pick
 
@@ -53,62 +54,72 @@ def _spread(lines: list, attr: str, qty: int) -> list[int]:
 def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None:
     order = session.execute(select(SalesOrder).where(SalesOrder.number == m.ref).with_for_update()
                             .execution_options(populate_existing=True)).scalar_one_or_none()
+    lines = [] if order is None else list(session.scalars(
+        select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.item_id == m.item_id).order_by(OrderLine.line_no)))
     if order is None or order.state not in OPEN_FOR_FLOOR:
         add_flag(m, "order_not_open")
-    if order is None:
-        return
-    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.item_id == m.item_id)
-                                 .order_by(OrderLine.line_no)))
-    if not lines:
+    if order is not None and order.warehouse_id != m.warehouse_id:
+        add_flag(m, "cross_warehouse")
+    if order is not None and not lines:
         add_flag(m, "unexpected_item")
-        return
+    if counted_against(m.kind, m.ref, m.flags) != "order":
+        return  # stock moved; the order is untouched (the same rule the rebuild applies to the stored flags)
     before = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
     taken = _spread(lines, ORDER_COUNTER[m.kind], m.qty_base)
-    if m.kind == "pick":
-        record_pick(session, order, m.item_id, m.from_location.id, m.qty_base, m.scanned_by_id)
+    after = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
     reserved_delta = 0
     if m.kind == "pick":
-        for line, take in zip(lines, taken):
-            reservation = session.scalar(select(Reservation).where(
-                Reservation.order_line_id == line.id, Reservation.status == "open").with_for_update())
-            if reservation is not None and take:
-                consumed = min(take, reservation.qty)
-                reservation.qty -= consumed
-                reserved_delta -= consumed
-                if reservation.qty == 0:
-                    reservation.status, reservation.closed_at = "consumed", utcnow()
-    after = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
+        record_pick(session, order, m.item_id, m.from_location.id, m.qty_base, m.scanned_by_id)
+        for line, take in zip(lines, taken):  # picking turns each line's reserved into committed
+            reserved_delta -= _consume_reservations(session, [line], take)
+    elif m.kind == "dispatch":
+        # What leaves without having been picked (straight from a bin) was still reserved: it is gone now.
+        reserved_delta -= _consume_reservations(session, lines, m.qty_base - (before - after))
     _adjust_total(session, total, reserved=reserved_delta, committed=after - before)
     session.flush()
-    _advance_order(session, order, m.kind)
+    _advance_order(session, order, m.kind, m.scanned_by_id)
 
 
-def _advance_order(session: Session, order: SalesOrder, kind: str) -> None:
-    """Floor scans move an order along: first pick → picking, all packed → packed, all dispatched → dispatched."""
+def _consume_reservations(session: Session, lines: list, qty: int) -> int:
+    """Take up to `qty` off the open reservations of these order lines, in line order. Returns what was taken."""
+    consumed = 0
+    for line in lines:
+        if consumed >= qty:
+            break
+        reservation = session.scalar(select(Reservation).where(
+            Reservation.order_line_id == line.id, Reservation.status == "open").with_for_update())
+        if reservation is None:
+            continue
+        take = min(qty - consumed, reservation.qty)
+        reservation.qty -= take
+        consumed += take
+        if reservation.qty == 0:
+            reservation.status, reservation.closed_at = "consumed", utcnow()
+    return consumed
+
+
+def _advance_order(session: Session, order: SalesOrder, kind: str, scanner_id: int | None) -> None:
+    """Floor scans move an order along the state machine, each step recorded with the person who scanned."""
     all_lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)))
-    steps = []
-    if kind == "pick" and order.state == "validated":
-        steps = ["picking"]
-    elif kind == "pack" and order.state == "picking" and all(l.qty_packed >= l.qty for l in all_lines):
-        steps = ["packed"]
-    elif kind == "dispatch" and all(l.qty_dispatched >= l.qty for l in all_lines):
-        steps = {"picking": ["packed", "dispatched"], "packed": ["dispatched"]}.get(order.state, [])
-    for step in steps:
-        session.add(OrderEvent(order_id=order.id, from_state=order.state, to_state=step, action="floor",
-                               reason=f"{kind} scans"))
-        order.state, order.state_changed_at = step, utcnow()
+    for step in floor_steps(order.state, kind, all_packed=all(l.qty_packed >= l.qty for l in all_lines),
+                            all_dispatched=all(l.qty_dispatched >= l.qty for l in all_lines)):
+        orders.floor_transition(session, order, step, scanner_id, f"{kind} scans")
 
 
 def _receipt_effect(session: Session, m: MovementInput, total: StockTotal) -> None:
     po = session.execute(select(PurchaseOrder).where(PurchaseOrder.number == m.ref).with_for_update()
                          .execution_options(populate_existing=True)).scalar_one_or_none()
-    if po is None:
-        return  # a receipt against an inbound shipment number we do not know: no purchase order to move
-    lines = list(session.scalars(select(PurchaseOrderLine).where(
+    lines = [] if po is None else list(session.scalars(select(PurchaseOrderLine).where(
         PurchaseOrderLine.purchase_order_id == po.id, PurchaseOrderLine.item_id == m.item_id)
         .order_by(PurchaseOrderLine.id)))
-    if not lines:
+    if po is None:
+        # No such purchase order (yet): flagged, so one created later under that number is not received by it.
+        add_flag(m, "unknown_purchase_order")
+    elif po.warehouse_id != m.warehouse_id:
+        add_flag(m, "cross_warehouse")
+    elif not lines:
         add_flag(m, "unexpected_item")
+    if counted_against(m.kind, m.ref, m.flags) != "purchase_order":
         return
     before = sum(open_on_order(l.qty, l.qty_received, po.status) for l in lines)
     _spread(lines, "qty_received", m.qty_base)

@@ -138,6 +138,13 @@ def transition(session: Session, number: str, target: str, reason: str, user_id:
     return change_state(session, number, target, reason, user_id)
 
 
+def floor_transition(session: Session, order: SalesOrder, target: str, user_id: int | None, reason: str) -> None:
+    """A step floor scans make (picking, packed, dispatched; nothing reserved or released by it), the order row
+    already locked by the scan: checked by the state machine and recorded with the person who scanned."""
+    check_transition(order.state, target)
+    _move(session, order, target, user_id, reason, action="floor")
+
+
 def change_state(session: Session, number: str, target: str, reason: str, user_id: int | None) -> SalesOrder:
     """The state change itself, with what it does to reservations, committed stock and walks."""
     order = locked_order(session, number)
@@ -205,24 +212,28 @@ def change_order(session: Session, number: str, changes: OrderChanges, user_id: 
         lines[line_no].unit_price = price
         notes.append(f"line {line_no} price")
     for line_no, qty in sorted(changes.line_qtys.items()):
-        _change_line_qty(session, order, lines[line_no], qty)
+        _change_line_qty(session, order, lines[line_no], qty, user_id)
         notes.append(f"line {line_no} qty")
     _event(session, order, order.state, order.state, user_id, "changed " + ", ".join(notes), action="edit")
     return order
 
 
-def _change_line_qty(session: Session, order: SalesOrder, line: OrderLine, qty: int) -> None:
+def _change_line_qty(session: Session, order: SalesOrder, line: OrderLine, qty: int, user_id: int | None) -> None:
     if qty < line.qty_picked:
         raise Conflict("below_picked", f"line {line.line_no} already has {line.qty_picked} picked")
     reservation = session.scalar(select(Reservation).where(
         Reservation.order_line_id == line.id, Reservation.status == "open").with_for_update())
     delta = qty - line.qty
-    if reservation is not None and order.state in RESERVING_STATES:
-        if delta > 0:
+    if order.state in RESERVING_STATES:
+        if delta > 0 and reservation is None:
+            # Its reservation was all picked (consumed): the increase is a new promise of stock.
+            reservations.reserve(session, line.item_id, order.warehouse_id, delta, order.number,
+                                 order_line_id=line.id, user_id=user_id)  # 409 keeps the old quantity
+        elif delta > 0:
             reservations.take(session, line.item_id, order.warehouse_id, delta)  # 409 keeps the old quantity
             reservation.qty += delta
             reservation.qty_requested += delta
-        elif delta < 0:
+        elif delta < 0 and reservation is not None:
             reservations.release(session, reservation, -delta)
             reservation.qty_requested += delta
     line.qty = qty

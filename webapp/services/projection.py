@@ -1,7 +1,8 @@
 """Rebuilding and verifying the projection and the hash chains from the records that are the truth.
 
-on hand and levels: from movements · committed: from pick/dispatch movements of live orders ·
-reserved: from open reservations · in transit: from open purchase-order lines and receipts.
+on hand and levels: from movements · committed: from pick/dispatch movements that counted against their
+order (`counted_against`, the rule posting uses) · reserved: from open reservations · in transit: from open
+purchase-order lines less the receipts that counted against them.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement, Reservation, StockLevel, StockTotal
 from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine, SalesOrder
-from webapp.domain.ledger import EFFECTS, GENESIS_HASH, location_deltas, movement_hash, open_on_order, order_committed
+from webapp.domain.ledger import (EFFECTS, GENESIS_HASH, counted_against, location_deltas, movement_hash, open_on_order,
+                                  order_committed)
 from webapp.services.ledger import HASHED_COLUMNS
 
 
@@ -38,7 +40,7 @@ def compute_projection(session: Session) -> Projection:
     # Only the columns the fold needs (no times), so a tampered row is counted, never a crash.
     rows = session.execute(select(Movement.kind, Movement.item_id, Movement.warehouse_id, Movement.from_location_id,
                                   Movement.to_location_id, Movement.lot, Movement.expiry, Movement.qty_base,
-                                  Movement.ref, Movement.hash).order_by(Movement.seq))
+                                  Movement.ref, Movement.flags, Movement.hash).order_by(Movement.seq))
     for m in rows:
         total = totals[(m.item_id, m.warehouse_id)]
         total["chain_head"] = m.hash
@@ -52,11 +54,12 @@ def compute_projection(session: Session) -> Projection:
             total["on_hand"] += change.delta
         if not usable:
             continue
-        if m.kind == "pick" and m.ref:
+        against = counted_against(m.kind, m.ref, m.flags or "")
+        if against == "order" and m.kind == "pick":
             picked[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
-        elif m.kind == "dispatch" and m.ref:
+        elif against == "order" and m.kind == "dispatch":
             dispatched[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
-        elif m.kind == "receive" and m.ref:
+        elif against == "purchase_order":
             received[(m.ref, m.item_id)] += m.qty_base
     order_state = dict(session.execute(select(SalesOrder.number, SalesOrder.state)).all())
     for key in set(picked) | set(dispatched):

@@ -52,6 +52,20 @@ def resolve(session: Session, model, record_id: int, note: str, user_id: int, re
     return record
 
 
+def _original_scanner(session: Session, reject: RejectedMovement) -> int | None:
+    """Who scanned a rejected movement: its `scanned_by` when that was proven (not a forbidden_scanner reject),
+    else the person whose session sent it."""
+    from webapp.db.models import User
+
+    named = _payload(reject.payload)
+    named = named.get("scanned_by") if isinstance(named, dict) else None
+    if isinstance(named, str) and reject.code != "forbidden_scanner":
+        scanner = session.scalar(select(User.id).where(User.username == named.strip()))
+        if scanner is not None:
+            return scanner
+    return reject.sent_by_id
+
+
 def resubmit(session: Session, record_id: int, movement: dict, note: str, supervisor, skew_limit_s: int) -> dict:
     """A supervisor's corrected version of a rejected movement, replayed like any scan; the reject is
     resolved once it applies."""
@@ -62,8 +76,9 @@ def resubmit(session: Session, record_id: int, movement: dict, note: str, superv
         raise NotFound("not_found", f"no reject {record_id}")
     if reject.resolved_at is not None:
         raise Conflict("already_resolved", f"reject {record_id} is already resolved")
-    # A device id of its own, so a supervisor's correction never reorders the floor device's sequence.
-    [result] = sync_batch(session, f"reject-{record_id}", [movement], supervisor, None, skew_limit_s)
+    # Recorded as what it was: scanned by the reject's scanner on the reject's device, sent by the supervisor.
+    [result] = sync_batch(session, reject.device_id or f"reject-{record_id}", [movement], supervisor, None,
+                          skew_limit_s, resubmitted_for=_original_scanner(session, reject) or supervisor.id)
     if result["status"] in ("applied", "duplicate"):
         resolve(session, RejectedMovement, record_id, note, supervisor.id, resubmitted_id=result["id"])
     return result

@@ -3,7 +3,11 @@
 One transaction per batch. Locks, always in this order: the device row (so one device's
 batches apply one at a time, in order), the item/warehouse totals of the batch sorted by key
 (so concurrent batches never deadlock), then order rows. Each movement runs in a savepoint:
-a bad one is undone alone. Duplicates are decided by the unique constraint on movement.id.
+a bad one is undone alone.
+
+An id already in the ledger is answered from the stored row alone, before anything else is looked at:
+a retry never meets today's roles, barcodes, locations or cartons. Two requests racing with the same
+new id are decided by the unique constraint on movement.id.
 """
 import json
 from dataclasses import dataclass
@@ -42,24 +46,25 @@ class Prepared:
 
 
 def sync_batch(session: Session, device_id: str, raw_movements: list, sender: SignedInUser,
-               sent_at: datetime | None, skew_limit_s: int) -> list[dict]:
-    if sender.device_id is not None and sender.device_id != device_id:
+               sent_at: datetime | None, skew_limit_s: int, *, resubmitted_for: int | None = None) -> list[dict]:
+    """Apply a device's batch. `resubmitted_for`: a supervisor re-sends a corrected reject of `device_id`,
+    recorded as scanned by that person (the reject's scanner) on that device and sent by the supervisor, whose
+    roles vouch for its kind; it is not the device speaking, so the device's sequence and status are left alone."""
+    if resubmitted_for is None and sender.device_id is not None and sender.device_id != device_id:
         # A session speaks for the device it signed in on, and for no other.
         raise Forbidden("device_mismatch", f"this session signed in on device {sender.device_id}, not {device_id}")
     device = _lock_device(session, device_id)
-    if device.status == "blocked":
+    if device.status == "blocked" and resubmitted_for is None:
         raise Forbidden("device_blocked", f"device {device_id} is blocked; ask a supervisor")
     now = utcnow()
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
-    prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s)
+    prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s, resubmitted_for)
     to_apply = sorted((p for p in prepared if p.movements), key=lambda p: (p.floor.device_seq, p.index))
     totals = lock_totals(session, [(m.item_id, m.warehouse_id) for p in to_apply for m in p.movements])
-    # Looked up after the locks: a racing batch with the same ids has committed by now, or will fail on the unique id.
-    known = {m.id: m for m in session.scalars(select(Movement).where(Movement.id.in_([p.movement_id for p in to_apply])))} \
-        if to_apply else {}
     # Written once at the end: no device UPDATE per movement.
-    device.last_device_seq = _apply_all(session, to_apply, totals, known, device.last_device_seq)
-    device.last_seen_at = now
+    last_seq = _apply_all(session, to_apply, totals, device.last_device_seq if resubmitted_for is None else -1)
+    if resubmitted_for is None:
+        device.last_device_seq, device.last_seen_at = last_seq, now
     for p in prepared:
         if p.result["status"] == "rejected":
             session.add(RejectedMovement(device_id=device_id, movement_id=p.movement_id, sent_by_id=sender.id,
@@ -68,27 +73,27 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     return finish_results([p.result for p in prepared])
 
 
-def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, known: dict, last_seq: int) -> int:
+def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, last_seq: int) -> int:
     """Apply in device order. Fast path: the whole batch under one savepoint. If any movement fails,
     that is undone and the batch is applied again with a savepoint per movement, so the bad one is
     undone alone and the rest still apply."""
     effects = apply_floor_effects(session)
     try:
         with session.begin_nested():
-            return _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful=False)
+            return _apply_in_order(session, to_apply, totals, last_seq, effects, careful=False)
     except (IntegrityError, DataError, DomainError):
         for total in totals.values():
             session.refresh(total)  # the in-memory numbers moved with the undone work
-        return _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful=True)
+        return _apply_in_order(session, to_apply, totals, last_seq, effects, careful=True)
 
 
-def _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful: bool) -> int:
-    seqs = iter(allocate_movement_seqs(session, sum(len(p.movements) for p in to_apply if p.movement_id not in known)))
+def _apply_in_order(session, to_apply, totals, last_seq, effects, careful: bool) -> int:
+    seqs = iter(allocate_movement_seqs(session, sum(len(p.movements) for p in to_apply)))
     for p in to_apply:
         if p.floor.device_seq < last_seq:
             for m in p.movements:
                 add_flag(m, "out_of_order")
-        p.result = _apply_one(session, p, totals, effects, known.get(p.movement_id), seqs, careful)
+        p.result = _apply_one(session, p, totals, effects, seqs, careful)
         if p.result["status"] == "applied":
             last_seq = max(last_seq, p.floor.device_seq)
     return last_seq
@@ -104,11 +109,15 @@ def _rejected(movement_id: str | None, err: DomainError) -> dict:
     return {"id": movement_id, "status": "rejected", "error": {"code": err.code, "message": err.message, **err.extra}}
 
 
-def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s) -> list[Prepared]:
+def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s,
+             resubmitted_for: int | None = None) -> list[Prepared]:
     prepared, first_by_id = [], {}
     lookups = _BatchLookups(session)
+    movement_ids = [usable_id(raw) for raw in raw_movements]
+    # After the device lock: this device's earlier batches have committed, so their ids are all here.
+    recorded = _recorded(session, {i for i in movement_ids if i is not None})
     for index, raw in enumerate(raw_movements):
-        p = Prepared(index=index, raw=raw, movement_id=usable_id(raw))
+        p = Prepared(index=index, raw=raw, movement_id=movement_ids[index])
         prepared.append(p)
         if p.movement_id is None:
             p.result = _rejected(None, Rejected("invalid_movement", "a movement needs an id: a string of 1 to 64 characters"))
@@ -117,9 +126,12 @@ def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_
             p.result = {"status": "duplicate_in_batch", "first": first_by_id[p.movement_id]}
             continue
         first_by_id[p.movement_id] = p
+        if p.movement_id in recorded:
+            p.result = _duplicate_or_conflict(p.movement_id, recorded[p.movement_id], content_digest(raw))
+            continue
         try:
             p.floor = parse_floor_movement(raw, movement_id=p.movement_id)
-            p.movements = _resolve(session, device_id, p.floor, raw, sender, lookups)
+            p.movements = _resolve(session, device_id, p.floor, raw, sender, lookups, resubmitted_for)
         except DomainError as err:
             p.result = _rejected(p.movement_id, err)
             p.movements = None
@@ -130,10 +142,13 @@ def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_
     return prepared
 
 
-def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, lookups) -> list[MovementInput]:
+def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: SignedInUser, lookups,
+             resubmitted_for: int | None = None) -> list[MovementInput]:
     scanner_id = sender.id
     scanner_roles = sender.role_set
-    if floor.scanned_by and floor.scanned_by != sender.username:
+    if resubmitted_for is not None:
+        scanner_id = resubmitted_for  # who scanned it on the floor; the supervisor re-sending it vouches for the kind
+    elif floor.scanned_by and floor.scanned_by != sender.username:
         if sender.device_id is None:  # a Bearer token or a session opened without a device
             raise Rejected("forbidden_scanner", f"only a session signed in on device {device_id} may send "
                                                 f"scans made by someone else ({floor.scanned_by})")
@@ -279,11 +294,8 @@ def _applied(p: Prepared, posted: list[Movement]) -> dict:
     return {"id": p.movement_id, "status": "applied", "seq": posted[0].seq, "flags": flags}
 
 
-def _apply_one(session: Session, p: Prepared, totals: dict, effects, existing: Movement | None, seqs,
-               careful: bool) -> dict:
+def _apply_one(session: Session, p: Prepared, totals: dict, effects, seqs, careful: bool) -> dict:
     first = p.movements[0]
-    if existing is not None:
-        return _duplicate_or_conflict(existing, first)
     if not careful:
         return _applied(p, _post(session, p, totals, effects, seqs))  # errors undo the whole fast path
     touched = [totals[(m.item_id, m.warehouse_id)] for m in p.movements]
@@ -294,10 +306,10 @@ def _apply_one(session: Session, p: Prepared, totals: dict, effects, existing: M
         # Another request inserted this id after we looked: the unique constraint decided.
         for total in touched:
             session.refresh(total)
-        existing = _existing(session, p.movement_id)
+        existing = _recorded(session, {p.movement_id}).get(p.movement_id)
         if existing is None:
             raise
-        return _duplicate_or_conflict(existing, first)
+        return _duplicate_or_conflict(p.movement_id, existing, first.content_hash)
     except DomainError as err:
         for total in touched:
             session.refresh(total)
@@ -318,17 +330,22 @@ def _mark_carton_dispatched(session: Session, sscc: str) -> None:
         carton.status = "dispatched"
 
 
-def _existing(session: Session, movement_id: str) -> Movement | None:
-    return session.execute(select(Movement).where(Movement.id == movement_id)).scalar_one_or_none()
+def _recorded(session: Session, movement_ids: set[str]) -> dict:
+    """The stored seq, content hash and flags of those ids already in the ledger: one query."""
+    if not movement_ids:
+        return {}
+    return {row.id: row for row in session.execute(select(Movement.id, Movement.seq, Movement.content_hash, Movement.flags)
+                                                   .where(Movement.id.in_(sorted(movement_ids))))}
 
 
-def _duplicate_or_conflict(existing: Movement, attempt: MovementInput) -> dict:
-    if existing.content_hash != attempt.content_hash:
-        return _rejected(attempt.id, Rejected("idempotency_conflict",
-                                              f"movement {attempt.id} was already applied with different content",
-                                              seq=existing.seq))
-    return {"id": attempt.id, "status": "duplicate", "seq": existing.seq,
-            "flags": [f for f in existing.flags.split(",") if f]}
+def _duplicate_or_conflict(movement_id: str, stored, content_hash: str) -> dict:
+    """The answer to an id the ledger holds, from the stored row alone."""
+    if stored.content_hash != content_hash:
+        return _rejected(movement_id, Rejected("idempotency_conflict",
+                                               f"movement {movement_id} was already applied with different content",
+                                               seq=stored.seq))
+    return {"id": movement_id, "status": "duplicate", "seq": stored.seq,
+            "flags": [f for f in stored.flags.split(",") if f]}
 
 
 def _short_pick(session: Session, m: MovementInput) -> None:

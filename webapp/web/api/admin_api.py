@@ -30,7 +30,7 @@ class NewAdjustment(Body):
                    AfterValidator(_not_zero), Field(json_schema_extra={"not": {"const": 0}})]
     reason: Text(200)
     lot: OptionalText(64) = ""
-    corrects_seq: WholeNumber(1, 2**31 - 1, description="the movement this one corrects") | None = None
+    corrects_seq: WholeNumber(1, 2**63 - 1, description="the movement this one corrects") | None = None
 
 
 class DeviceChange(Body):

@@ -32,18 +32,27 @@ def json_body(*, text_checked_by_caller: bool = False) -> dict:
 
 
 INT4_MAX = 2**31 - 1
+INT8_MAX = 2**63 - 1
+# Ids of rows that grow with the ledger (movement seqs, exceptions, rejects) are 64-bit; every other id is 32-bit.
+WIDE_PATH_IDS = frozenset({"record_id"})
 PAGING_PARAMETERS = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
                      {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,9}$",
                                                                   "description": "next_cursor from an earlier page"}}]
+# Lists of rows that grow with the ledger (exceptions, rejects, movements): 64-bit cursors.
+WIDE_PAGING_PARAMETERS = [PAGING_PARAMETERS[0],
+                          {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$",
+                                                                       "description": "next_cursor from an earlier page"}}]
 
 
-def page_args() -> tuple[int, int]:
-    """`?limit=` (1 to 1000, default 100) and `?cursor=` (a next_cursor from an earlier page) → (after, limit)."""
+def page_args(max_cursor: int = INT4_MAX) -> tuple[int, int]:
+    """`?limit=` (1 to 1000, default 100) and `?cursor=` (a next_cursor from an earlier page) → (after, limit).
+
+    `max_cursor`: the largest id of the rows paged (INT8_MAX for the ledger's queues)."""
     from flask import request
 
     limit, cursor = request.args.get("limit", "100"), request.args.get("cursor", "0") or "0"
     if (not limit.isdigit() or len(limit) > 4 or not 1 <= int(limit) <= 1000
-            or not cursor.isdigit() or len(cursor) > 10 or int(cursor) > INT4_MAX):
+            or not cursor.isdigit() or len(cursor) > 19 or int(cursor) > max_cursor):
         raise ApiError(400, "invalid_field", "limit is 1 to 1000; cursor is a next_cursor from an earlier page")
     return int(cursor), int(limit)
 
@@ -55,7 +64,7 @@ def check_request_text() -> None:
     for name, value in {**(request.view_args or {}), **request.args}.items():
         if isinstance(value, str) and "\x00" in value:
             raise ApiError(400, "invalid_field", f"{name} contains a NUL character", field=name)
-        if isinstance(value, int) and not 0 < value <= INT4_MAX:
+        if isinstance(value, int) and not 0 < value <= (INT8_MAX if name in WIDE_PATH_IDS else INT4_MAX):
             raise ApiError(404, "not_found", f"no {name.replace('_', ' ')} {value}")
 
 

@@ -10,7 +10,7 @@ from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
 from webapp.services import supervision
 from webapp.web.api import api
-from webapp.web.api.body import PAGING_PARAMETERS, page_args
+from webapp.web.api.body import INT8_MAX, WIDE_PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
 from webapp.web.api.schema import Body, OptionalText
 
@@ -26,9 +26,9 @@ class Resubmission(Body):
 
 
 @api_endpoint(api, "/exceptions", "GET", roles=SUPERVISORS, summary="Open exceptions raised by floor facts",
-              parameters=PAGING_PARAMETERS, responses={"200": "a page of open exceptions"})
+              parameters=WIDE_PAGING_PARAMETERS, responses={"200": "a page of open exceptions"})
 def list_exceptions():
-    after, limit = page_args()
+    after, limit = page_args(max_cursor=INT8_MAX)
     with db.unit_of_work() as s:
         page = supervision.open_exceptions(s, after, limit)
     return jsonify(page)
@@ -43,9 +43,9 @@ def resolve_exception(record_id: int, body: Resolution):
 
 
 @api_endpoint(api, "/rejects", "GET", roles=SUPERVISORS, summary="Open rejected movements with their payloads and reasons",
-              parameters=PAGING_PARAMETERS, responses={"200": "a page of open rejects"})
+              parameters=WIDE_PAGING_PARAMETERS, responses={"200": "a page of open rejects"})
 def list_rejects():
-    after, limit = page_args()
+    after, limit = page_args(max_cursor=INT8_MAX)
     with db.unit_of_work() as s:
         page = supervision.open_rejects(s, after, limit)
     return jsonify(page)
