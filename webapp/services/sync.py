@@ -1,8 +1,8 @@
 """Replay: a device's batch of floor movements, each applied exactly once, in device order.
 
-One transaction per batch. Locks, always in this order: the device row (so one device's
-batches apply one at a time, in order), the item/warehouse totals of the batch sorted by key
-(so concurrent batches never deadlock), then order rows. Each movement runs in a savepoint:
+One transaction per batch. Locks, in the one lock order of services/locks.py: the device row (so one
+device's batches apply one at a time, in order), the item/warehouse totals of the batch and of every
+order it names, sorted by key, then those order rows sorted. Each movement runs in a savepoint:
 a bad one is undone alone. Duplicates are decided by the unique constraint on movement.id.
 """
 import json
@@ -25,10 +25,15 @@ from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
-from webapp.services.floor_effects import apply_floor_effects
-from webapp.services.ledger import MovementInput, add_flag, lock_totals, post_movement
+from webapp.services.floor_effects import ORDER_COUNTER, apply_floor_effects
+from webapp.services.ledger import MovementInput, add_flag, post_movement
+from webapp.services.locks import lock_in_order
 from webapp.services.picking import record_short
 from webapp.services.users import SignedInUser, ensure_device, record_device_signin
+
+
+# Kinds whose ref names a sales order they change (a short pick re-plans the order's pick steps).
+ORDER_REF_KINDS = {*ORDER_COUNTER, "short"}
 
 
 @dataclass
@@ -51,7 +56,10 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
     prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s)
     to_apply = sorted((p for p in prepared if p.movements), key=lambda p: (p.floor.device_seq, p.index))
-    totals = lock_totals(session, [(m.item_id, m.warehouse_id) for p in to_apply for m in p.movements])
+    movements = [m for p in to_apply for m in p.movements]
+    totals = lock_in_order(session, totals=[(m.item_id, m.warehouse_id) for m in movements],
+                           order_numbers={m.ref for m in movements if m.ref and m.kind in ORDER_REF_KINDS},
+                           po_numbers={m.ref for m in movements if m.ref and m.kind == "receive"}).totals
     # Looked up after the locks: a racing batch with the same ids has committed by now, or will fail on the unique id.
     known = {m.id: m for m in session.scalars(select(Movement).where(Movement.id.in_([p.movement_id for p in to_apply])))} \
         if to_apply else {}
