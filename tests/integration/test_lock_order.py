@@ -3,6 +3,7 @@
 On PostgreSQL a circle of waits is a deadlock: the server aborts one transaction (a 500, or a backorder
 retry silently lost). The database's own deadlock counter must stay at zero.
 """
+import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -51,7 +52,8 @@ def _deadlocks_after_stopping(server: LiveServer) -> int:
                                 "AND pid <> pg_backend_pid()")).scalar_one() and time.monotonic() < deadline:
             time.sleep(0.1)
         conn.execute(text("SELECT pg_stat_clear_snapshot()"))
-        return conn.execute(text("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")).scalar_one()
+        return conn.execute(text("SELECT deadlocks FROM pg_stat_database "
+                                 "WHERE datname = current_database()")).scalar_one()
 
 
 def _post(url: str, token: str, body: dict):
@@ -115,4 +117,55 @@ def test_releasing_orders_retrying_backorders_and_syncing_picks_and_receipts_of_
     states = {client.get(f"/api/v1/orders/R{r:03d}-{n}", headers={"Authorization": f"Bearer {boss}"}).get_json()["state"]
               for r in range(ROUNDS) for n in "ABC"}
     assert states == {"picking"}
+    verify_clean(app)
+
+
+DEVICES = 8
+
+
+def test_the_same_scans_sent_from_eight_devices_at_once_are_applied_once_in_total(app, client, make_user, live):
+    small_warehouse()
+    receiver = make_user("asha", "receiver")
+    batch = [scan("receive", item="SKU-2", qty=n % 5 + 1, to="A-02") for n in range(50)]
+
+    answers = _at_once(*(_post(f"{live.url}/api/v1/sync", receiver, {"device_id": f"dock-{k}", "movements": batch})
+                         for k in range(DEVICES)))
+    assert _deadlocks_after_stopping(live) == 0
+    assert {r.status_code for r in answers} == {200}, [r.text for r in answers if r.status_code != 200]
+    results = [res for r in answers for res in r.json()["results"]]
+    assert sorted(res["id"] for res in results if res["status"] == "applied") == sorted(m["id"] for m in batch)
+    assert sorted(res["id"] for res in results if res["status"] == "duplicate") == \
+        sorted(m["id"] for m in batch for _ in range(DEVICES - 1))
+    assert stock(client, receiver, "SKU-2")["on_hand"] == sum(m["qty"] for m in batch)
+    verify_clean(app)
+
+
+def test_one_id_sent_with_different_content_from_eight_devices_at_once_is_applied_once_and_a_conflict_elsewhere(
+        app, client, make_user, live):
+    """Each device scans a different item under the same ids, in its own order: the items do not overlap, so
+    nothing but the unique movement id stands between the batches."""
+    small_warehouse(items=DEVICES)
+    receiver = make_user("asha", "receiver")
+    ids = [f"shared-{n:02d}" for n in range(30)]
+    batches = []
+    for k in range(DEVICES):
+        order = random.Random(k).sample(ids, len(ids))
+        batches.append([{"id": movement_id, "device_seq": order.index(movement_id) + 1, "kind": "receive",
+                         "item": f"SKU-{k + 1}", "qty": k + 1, "to": "A-01", "occurred_at": "2026-11-25T10:00:00Z"}
+                        for movement_id in order])
+
+    answers = _at_once(*(_post(f"{live.url}/api/v1/sync", receiver, {"device_id": f"dock-{k}", "movements": batches[k]})
+                         for k in range(DEVICES)))
+    assert _deadlocks_after_stopping(live) == 0
+    assert {r.status_code for r in answers} == {200}, [r.text for r in answers if r.status_code != 200]
+    outcomes = [(k, res) for k, r in enumerate(answers) for res in r.json()["results"]]
+    applied = [res["id"] for _, res in outcomes if res["status"] == "applied"]
+    assert sorted(applied) == ids  # each id exactly once, whoever won it
+    others = [res for _, res in outcomes if res["status"] != "applied"]
+    assert len(others) == len(ids) * (DEVICES - 1)
+    assert {(res["status"], res["error"]["code"]) for res in others} == {("rejected", "idempotency_conflict")}
+    # Each device's item holds exactly what that device won.
+    for k in range(DEVICES):
+        won = sum(1 for j, res in outcomes if j == k and res["status"] == "applied")
+        assert stock(client, receiver, f"SKU-{k + 1}")["on_hand"] == won * (k + 1)
     verify_clean(app)

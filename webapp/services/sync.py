@@ -59,8 +59,9 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     movements = [m for p in to_apply for m in p.movements]
     totals = lock_in_order(session, totals=[(m.item_id, m.warehouse_id) for m in movements],
                            order_numbers={m.ref for m in movements if m.ref and m.kind in ORDER_REF_KINDS},
-                           po_numbers={m.ref for m in movements if m.ref and m.kind == "receive"}).totals
-    # Looked up after the locks: a racing batch with the same ids has committed by now, or will fail on the unique id.
+                           po_numbers={m.ref for m in movements if m.ref and m.kind == "receive"},
+                           movement_ids=[m.id for m in movements]).totals
+    # Looked up after the locks: a racing batch with the same ids has committed by now, or waits for us.
     known = {m.id: m for m in session.scalars(select(Movement).where(Movement.id.in_([p.movement_id for p in to_apply])))} \
         if to_apply else {}
     # Written once at the end: no device UPDATE per movement.
