@@ -120,6 +120,31 @@ def test_releasing_orders_retrying_backorders_and_syncing_picks_and_receipts_of_
     verify_clean(app)
 
 
+def test_two_devices_picking_different_items_for_the_same_orders_in_opposite_order_never_deadlock(
+        app, client, make_user, live):
+    """Their items do not overlap, so only the order rows are shared: each batch must take them sorted."""
+    small_warehouse(items=4)
+    boss = make_user("maria", "supervisor")
+    assert sync(client, boss, [scan("receive", item=f"SKU-{n}", qty=10_000, to="A-01") for n in range(1, 5)]
+                ).status_code == 200
+    answers = []
+    for r in range(ROUNDS):
+        first, second = f"P{r:03d}-1", f"P{r:03d}-2"
+        _order(client, boss, first, ("SKU-1", 1), ("SKU-2", 1))
+        _order(client, boss, second, ("SKU-3", 1), ("SKU-4", 1))
+        device_1 = [scan("pick", item="SKU-1", from_="A-01", to="PACK-1", ref=first),
+                    scan("pick", item="SKU-3", from_="A-01", to="PACK-1", ref=second)]
+        device_2 = [scan("pick", item="SKU-4", from_="A-01", to="PACK-1", ref=second),
+                    scan("pick", item="SKU-2", from_="A-01", to="PACK-1", ref=first)]
+        answers += _at_once(_post(f"{live.url}/api/v1/sync", boss, {"device_id": "dev-1", "movements": device_1}),
+                            _post(f"{live.url}/api/v1/sync", boss, {"device_id": "dev-2", "movements": device_2}))
+    assert _deadlocks_after_stopping(live) == 0
+    assert {r.status_code for r in answers} == {200}, [r.text for r in answers if r.status_code != 200]
+    assert {res["status"] for r in answers for res in r.json()["results"]} == {"applied"}
+    assert stock(client, boss, "SKU-1")["committed"] == ROUNDS
+    verify_clean(app)
+
+
 DEVICES = 8
 
 
