@@ -9,7 +9,8 @@
 
 Nothing locks a row higher in this list while holding one lower in it, so on PostgreSQL no two
 transactions can wait for each other in a circle (it would abort one of them as a deadlock). Rows under
-an order (lines, reservations, pick steps) are only written while the order row is held.
+an order (lines, reservations, pick steps) are only written while the order row is held. A use case that
+locks nothing but totals calls services.ledger.lock_totals (step 2 alone) directly.
 """
 import hashlib
 from dataclasses import dataclass, field
