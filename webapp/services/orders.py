@@ -1,7 +1,7 @@
 """Orders: intake (idempotent by number), reservation whole-or-backordered, edits by delta, transitions.
 
-Lock order everywhere: item/warehouse totals (sorted) first, then the order row. Sync takes the
-same order, so an edit and a replay never deadlock.
+Locks follow the one lock order in services/locks.py (every item's total, sorted, then order rows
+sorted), as sync does, so an edit, a release and a replay never deadlock.
 """
 import json
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from webapp.domain.ledger import content_digest, order_committed
 from webapp.domain.orders import RESERVING_STATES, check_transition
 from webapp.services import reservations
 from webapp.services.catalogue import find_item, resolve_warehouse
-from webapp.services.ledger import lock_totals
+from webapp.services.locks import lock_in_order
 
 
 @dataclass
@@ -120,12 +120,17 @@ def _move(session: Session, order: SalesOrder, target: str, user_id, reason: str
 
 def locked_order(session: Session, number: str) -> SalesOrder:
     """The order row locked, after its items' totals (the global lock order)."""
-    order = session.scalar(select(SalesOrder).where(SalesOrder.number == number))
-    if order is None:
-        raise NotFound("unknown_order", f"no order {number}")
-    lock_totals(session, [(line.item_id, order.warehouse_id) for line in _lines(session, order)])
-    return session.execute(select(SalesOrder).where(SalesOrder.id == order.id).with_for_update()
-                           .execution_options(populate_existing=True)).scalar_one()
+    return locked_orders(session, [number])[0]
+
+
+def locked_orders(session: Session, numbers: list[str]) -> list[SalesOrder]:
+    """Several orders locked at once: all their items' totals sorted, then the order rows sorted.
+    Locking them one by one would take an item after an order row, and deadlock against a sync batch."""
+    held = lock_in_order(session, order_numbers=numbers).orders
+    missing = sorted(set(numbers) - set(held))
+    if missing:
+        raise NotFound("unknown_order", f"no order {missing[0]}")
+    return [held[number] for number in numbers]
 
 
 def transition(session: Session, number: str, target: str, reason: str, user_id: int | None) -> SalesOrder:
@@ -285,6 +290,7 @@ def retry_backorders(session: Session, item_ids: set[int], limit: int = 50) -> l
         select(SalesOrder.number).where(SalesOrder.state == "backordered", SalesOrder.id.in_(
             select(OrderLine.order_id).where(OrderLine.item_id.in_(item_ids))))
         .order_by(SalesOrder.created_at, SalesOrder.id).limit(limit)).all()
+    lock_in_order(session, order_numbers=candidates)  # all of them first: oldest-first is not the lock order
     validated = []
     for number in candidates:
         try:

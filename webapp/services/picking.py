@@ -49,7 +49,7 @@ def release_orders(session: Session, numbers: list[str], user_id: int | None, re
     """Move validated orders to picking and create one walk for them (batch picking when several)."""
     if not numbers or len(set(numbers)) != len(numbers):
         raise DomainError("invalid_field", "name each order once")
-    locked = [orders.locked_order(session, n) for n in sorted(numbers)]
+    locked = orders.locked_orders(session, sorted(numbers))
     warehouses = {o.warehouse_id for o in locked}
     if len(warehouses) != 1:
         raise DomainError("cross_warehouse", "a walk stays inside one warehouse")

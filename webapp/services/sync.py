@@ -1,13 +1,13 @@
 """Replay: a device's batch of floor movements, each applied exactly once, in device order.
 
-One transaction per batch. Locks, always in this order: the device row (so one device's
-batches apply one at a time, in order), the item/warehouse totals of the batch sorted by key
-(so concurrent batches never deadlock), then order rows. Each movement runs in a savepoint:
-a bad one is undone alone.
+One transaction per batch. Locks, in the one lock order of services/locks.py: the device row (so one
+device's batches apply one at a time, in order), the item/warehouse totals of the batch and of every
+order it names, sorted by key, then those order rows sorted, then the batch's movement ids. Each movement
+runs in a savepoint: a bad one is undone alone.
 
 An id already in the ledger is answered from the stored row alone, before anything else is looked at:
 a retry never meets today's roles, barcodes, locations or cartons. Two requests racing with the same
-new id are decided by the unique constraint on movement.id.
+new id wait for each other on that id's lock, and the unique constraint on movement.id decides.
 """
 import json
 from dataclasses import dataclass
@@ -29,10 +29,15 @@ from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
-from webapp.services.floor_effects import apply_floor_effects
-from webapp.services.ledger import MovementInput, add_flag, lock_totals, post_movement
+from webapp.services.floor_effects import ORDER_COUNTER, apply_floor_effects
+from webapp.services.ledger import MovementInput, add_flag, post_movement
+from webapp.services.locks import lock_in_order
 from webapp.services.picking import record_short
 from webapp.services.users import SignedInUser, ensure_device
+
+
+# Kinds whose ref names a sales order they change (a short pick re-plans the order's pick steps).
+ORDER_REF_KINDS = {*ORDER_COUNTER, "short"}
 
 
 @dataclass
@@ -60,7 +65,11 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
     prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s, resubmitted_for)
     to_apply = sorted((p for p in prepared if p.movements), key=lambda p: (p.floor.device_seq, p.index))
-    totals = lock_totals(session, [(m.item_id, m.warehouse_id) for p in to_apply for m in p.movements])
+    movements = [m for p in to_apply for m in p.movements]
+    totals = lock_in_order(session, totals=[(m.item_id, m.warehouse_id) for m in movements],
+                           order_numbers={m.ref for m in movements if m.ref and m.kind in ORDER_REF_KINDS},
+                           po_numbers={m.ref for m in movements if m.ref and m.kind == "receive"},
+                           movement_ids=[m.id for m in movements]).totals
     # Written once at the end: no device UPDATE per movement.
     last_seq = _apply_all(session, to_apply, totals, device.last_device_seq if resubmitted_for is None else -1)
     if resubmitted_for is None:
