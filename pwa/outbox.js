@@ -149,6 +149,12 @@ async function replayAll() {
         await db.setMeta({ csrf: undefined });
         continue;
       }
+      if (error?.code === "device_mismatch") {
+        // The session was opened on another device: this one needs its own sign-in. The scans stay.
+        await db.setMeta({ needs_signin: true, csrf: undefined });
+        changed();
+        return { state: "needs_signin", sent };
+      }
       return failed(error?.code || "forbidden", error?.message || "the server refused this device");
     }
     if (response.status === 400 || response.status >= 500) {

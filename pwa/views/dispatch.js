@@ -62,7 +62,7 @@ export function dispatchView() {
     if ((log || []).some((entry) => entry.sscc === sscc && !refused.has(entry.id))) return refuse("Already dispatched", sscc);
     const at = new Date().toISOString();
     try {
-      await enqueue({ kind: "dispatch", from: sscc, to: state.door, qty: 1, label: "carton" }, {
+      await enqueue({ kind: "dispatch", from: sscc, to: state.door, label: "carton" }, { // the whole carton: no qty
         also: (id) => [{ store: "meta", key: "dispatch_log", update: (kept) =>
           [{ id, sscc, door: state.door, at }, ...(kept || [])].slice(0, LOG_KEPT) }],
       });

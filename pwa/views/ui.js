@@ -112,7 +112,8 @@ export function quantityText(qty, uom) {
 }
 
 export function movementText(m) {
-  const what = `${quantityText(m.qty, m.uom)} × ${m.label || m.item}`;
+  // A whole carton (a dispatch by SSCC) has no quantity of its own: "dispatch carton at 00…".
+  const what = m.qty === undefined || m.qty === null ? `${m.label || m.item}` : `${quantityText(m.qty, m.uom)} × ${m.label || m.item}`;
   const where = m.from && m.to ? `${m.from} → ${m.to}` : m.to ? `→ ${m.to}` : m.from ? `at ${m.from}` : "";
   return `${m.kind} ${what} ${where}`.trim();
 }
