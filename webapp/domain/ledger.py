@@ -9,8 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from webapp.domain.errors import DomainError
-
 GENESIS_HASH = "0" * 64
 
 # floor kind → ledger effect
@@ -60,11 +58,6 @@ def location_deltas(kind: str, qty_base: int) -> list[LocationDelta]:
     if "to" in NEEDS[kind]:
         deltas.append(LocationDelta("to", qty_base))
     return deltas
-
-
-def check_kind(kind: str) -> None:
-    if kind not in EFFECTS:
-        raise DomainError("invalid_kind", f"kind must be one of {', '.join(EFFECTS)}")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 RESERVING_STATES = frozenset({"validated", "picking", "on_hold"})
 # States in which floor work (pick, pack, dispatch) for the order is expected.
 OPEN_FOR_FLOOR = frozenset({"validated", "picking", "packed"})
+# States an order never leaves for work again: its lines can no longer be edited.
+CLOSED_STATES = frozenset({"dispatched", "delivered", "cancelled"})
+# States in which a pack station works on an order (its totes, its cartons).
+AT_PACKING = frozenset({"picking", "packed"})
 
 
 # The way floor scans move an order forward; each step is a transition the machine allows.
@@ -47,6 +51,3 @@ def check_transition(current: str, target: str) -> None:
         raise Conflict("invalid_transition", f"an order cannot go from {current} to {target}",
                        state=current, allowed=allowed)
 
-
-def releases_reservations(current: str, target: str) -> bool:
-    return current in RESERVING_STATES and target not in RESERVING_STATES | {"packed", "dispatched", "delivered"}

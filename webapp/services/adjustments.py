@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from webapp.db.ledger_tables import Movement
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import NotFound
+from webapp.domain.locations import STOCK_HOLDING_KINDS
 from webapp.services.catalogue import find_item, find_location
 from webapp.services.floor_effects import apply_floor_effects
 from webapp.services.ledger import MovementInput, post_movement
@@ -29,7 +30,7 @@ def post_adjustment(session: Session, adjustment: Adjustment, user_id: int, cont
     if scanned is None:
         raise NotFound("unknown_item", f"no item {adjustment.item}")
     location = find_location(session, adjustment.location)
-    if location is None or location.kind in ("warehouse", "zone", "aisle"):
+    if location is None or location.kind not in STOCK_HOLDING_KINDS:
         raise NotFound("unknown_location", f"no stock location {adjustment.location}")
     corrects = adjustment.corrects_seq
     if corrects is not None and session.scalar(select(Movement.seq).where(Movement.seq == corrects)) is None:

@@ -17,7 +17,7 @@ from webapp.db.order_tables import ExceptionRecord, OrderEvent, OrderLine, Sales
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.ledger import content_digest, order_committed
-from webapp.domain.orders import RESERVING_STATES, check_transition
+from webapp.domain.orders import CLOSED_STATES, RESERVING_STATES, check_transition
 from webapp.services import reservations
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.locks import lock_in_order
@@ -133,16 +133,6 @@ def locked_orders(session: Session, numbers: list[str]) -> list[SalesOrder]:
     return [held[number] for number in numbers]
 
 
-def transition(session: Session, number: str, target: str, reason: str, user_id: int | None) -> SalesOrder:
-    """Move an order to another state. Going to picking releases it to the floor as a walk of its own."""
-    if target == "picking":
-        from webapp.services.picking import release_orders  # picking builds on orders, not the reverse
-
-        release_orders(session, [number], user_id, reason or "released to the floor")
-        return get_order(session, number)
-    return change_state(session, number, target, reason, user_id)
-
-
 def floor_transition(session: Session, order: SalesOrder, target: str, user_id: int | None, reason: str) -> None:
     """A step floor scans make (picking, packed, dispatched; nothing reserved or released by it), the order row
     already locked by the scan: checked by the state machine and recorded with the person who scanned."""
@@ -151,7 +141,7 @@ def floor_transition(session: Session, order: SalesOrder, target: str, user_id: 
 
 
 def change_state(session: Session, number: str, target: str, reason: str, user_id: int | None) -> SalesOrder:
-    """The state change itself, with what it does to reservations, committed stock and walks."""
+    """The state change itself, with what it does to reservations and committed stock (walks: order_flow)."""
     order = locked_order(session, number)
     check_transition(order.state, target)
     held = _open_reservations(session, order)
@@ -161,10 +151,7 @@ def change_state(session: Session, number: str, target: str, reason: str, user_i
         for reservation in held:
             reservations.release(session, reservation)
     if target == "cancelled":
-        _release_committed(session, order)
-        from webapp.services.picking import cancel_open_steps  # picking builds on orders, not the reverse
-
-        cancel_open_steps(session, order)
+        _release_committed(session, order)  # its open pick steps: services/order_flow.py, above picking
     _move(session, order, target, user_id, reason)
     return order
 
@@ -200,7 +187,7 @@ class OrderChanges:
 def change_order(session: Session, number: str, changes: OrderChanges, user_id: int | None) -> SalesOrder:
     """Edits that are not inventory changes touch no reservation; a quantity change moves it by the delta."""
     order = locked_order(session, number)
-    if order.state in ("dispatched", "delivered", "cancelled"):
+    if order.state in CLOSED_STATES:
         raise Conflict("order_closed", f"order {number} is {order.state}")
     lines = {line.line_no: line for line in _lines(session, order)}
     unknown = (set(changes.line_prices) | set(changes.line_qtys)) - set(lines)
@@ -277,36 +264,3 @@ def get_order(session: Session, number: str) -> SalesOrder:
     if order is None:
         raise NotFound("unknown_order", f"no order {number}")
     return order
-
-
-def retry_backorders(session: Session, item_ids: set[int], limit: int = 50) -> list[str]:
-    """Stock arrived for these items: try backordered orders holding them, oldest first, each reserved whole.
-
-    Returns the numbers of the orders now validated. An order that still cannot be reserved stays backordered.
-    """
-    if not item_ids:
-        return []
-    candidates = session.scalars(
-        select(SalesOrder.number).where(SalesOrder.state == "backordered", SalesOrder.id.in_(
-            select(OrderLine.order_id).where(OrderLine.item_id.in_(item_ids))))
-        .order_by(SalesOrder.created_at, SalesOrder.id).limit(limit)).all()
-    lock_in_order(session, order_numbers=candidates)  # all of them first: oldest-first is not the lock order
-    validated = []
-    for number in candidates:
-        try:
-            with session.begin_nested():
-                transition(session, number, "validated", "stock arrived", None)
-            validated.append(number)
-        except Conflict as err:
-            if err.code not in ("insufficient_stock", "item_blocked", "invalid_transition"):
-                raise
-    return validated
-
-
-def retry_backorders_after(session: Session, movement_seqs: list[int]) -> list[str]:
-    """After movements were applied: if stock arrived with them (receipt, return, adjustment in), retry."""
-    from webapp.db.ledger_tables import Movement
-
-    arrived = set(session.scalars(select(Movement.item_id).where(
-        Movement.seq.in_(movement_seqs), Movement.effect.in_(["receipt", "return", "adjustment_in"]))))
-    return retry_backorders(session, arrived)

@@ -12,6 +12,7 @@ from webapp.db.order_tables import OrderLine, SalesOrder
 from webapp.documents.packing_slip import PackingSlip, SlipAddress, SlipCarton, SlipLine
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, DomainError, NotFound
+from webapp.domain.orders import AT_PACKING
 from webapp.domain.sscc import make_sscc
 from webapp.services.catalogue import find_location
 
@@ -20,7 +21,7 @@ def open_carton(session: Session, order_number: str, station_code: str, company_
     order = session.scalar(select(SalesOrder).where(SalesOrder.number == order_number))
     if order is None:
         raise NotFound("unknown_order", f"no order {order_number}")
-    if order.state not in ("picking", "packed"):
+    if order.state not in AT_PACKING:
         raise Conflict("order_not_open", f"order {order_number} is {order.state}: pack it while it is picking")
     station = find_location(session, station_code)
     if station is None or station.kind != "pack":
@@ -79,7 +80,7 @@ def orders_in_tote(session: Session, code: str) -> list[str]:
         select(SalesOrder.number).distinct()
         .join(OrderLine, OrderLine.order_id == SalesOrder.id)
         .join(PickStep, PickStep.order_line_id == OrderLine.id)
-        .where(PickStep.tote_location_id == tote.id, SalesOrder.state.in_(["picking", "packed"]))
+        .where(PickStep.tote_location_id == tote.id, SalesOrder.state.in_(AT_PACKING))
         .order_by(SalesOrder.number)))
 
 

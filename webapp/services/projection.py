@@ -11,10 +11,18 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement, Reservation, StockLevel, StockTotal
+from webapp.db.models import Location
 from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine, SalesOrder
-from webapp.domain.ledger import (EFFECTS, GENESIS_HASH, counted_against, location_deltas, movement_hash, open_on_order,
-                                  order_committed)
-from webapp.services.ledger import HASHED_COLUMNS
+from webapp.domain.ledger import (
+    EFFECTS,
+    GENESIS_HASH,
+    counted_against,
+    location_deltas,
+    movement_hash,
+    open_on_order,
+    order_committed,
+)
+from webapp.services.ledger import HASHED_COLUMNS, lock_totals
 
 
 @dataclass
@@ -31,8 +39,6 @@ def compute_projection(session: Session) -> Projection:
     levels: dict = {}
     totals: dict = defaultdict(_blank_total)
     warehouse_of = dict(session.execute(select(StockLevel.location_id, StockLevel.warehouse_id)).all())
-    from webapp.db.models import Location
-
     warehouse_of.update(dict(session.execute(select(Location.id, Location.warehouse_id)).all()))
     picked: dict = defaultdict(int)  # (order ref, item_id, warehouse_id) → qty
     dispatched: dict = defaultdict(int)
@@ -156,8 +162,6 @@ def verify(session: Session) -> list[str]:
 
 def rebuild(session: Session) -> int:
     """Replace the projection with one computed from the records. Returns how many rows changed."""
-    from webapp.services.ledger import lock_totals
-
     # Lock first, so no movement commits between reading the ledger and writing the projection.
     lock_totals(session, session.execute(select(StockTotal.item_id, StockTotal.warehouse_id)).tuples().all())
     expected = compute_projection(session)

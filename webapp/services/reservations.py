@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Reservation, StockTotal
+from webapp.db.models import Item, Location
 from webapp.db.upsert import dialect_insert
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, NotFound
@@ -96,8 +97,6 @@ def reservation_json(r: Reservation, item_sku: str, warehouse_code: str) -> dict
 
 
 def get_reservation(session: Session, reservation_id: int) -> dict:
-    from webapp.db.models import Item, Location
-
     reservation = session.get(Reservation, reservation_id)
     if reservation is None:
         raise NotFound("unknown_reservation", f"no reservation {reservation_id}")

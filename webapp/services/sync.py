@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp.db.floor_tables import Carton
 from webapp.db.ledger_tables import Movement
 from webapp.db.models import Device, DeviceSignin, User
 from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement, SalesOrder
@@ -24,6 +25,7 @@ from webapp.db.upsert import allocate_movement_seqs
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError, Forbidden
 from webapp.domain.floor_movement import FloorMovement, Rejected, parse_floor_movement, usable_id
+from webapp.domain.gs1 import Gs1Error, parse_gs1
 from webapp.domain.ledger import content_digest
 from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
@@ -32,9 +34,9 @@ from webapp.services.catalogue import find_item, find_location, uom_factor
 from webapp.services.floor_effects import ORDER_COUNTER, apply_floor_effects
 from webapp.services.ledger import MovementInput, add_flag, post_movement
 from webapp.services.locks import lock_in_order
+from webapp.services.packing import carton_stock
 from webapp.services.picking import record_short
 from webapp.services.users import SignedInUser, ensure_device
-
 
 # Kinds whose ref names a sales order they change (a short pick re-plans the order's pick steps).
 ORDER_REF_KINDS = {*ORDER_COUNTER, "short"}
@@ -220,9 +222,6 @@ def _carton_dispatch(session, device_id, floor: FloorMovement, raw: dict, scanne
 
     The first row carries the device's id (so a retry is a duplicate); the others derive theirs from it.
     """
-    from webapp.db.floor_tables import Carton
-    from webapp.services.packing import carton_stock
-
     code = floor.from_code
     if code.startswith("00") and len(code) == 20:  # a scanned GS1-128 SSCC label: (00) + 18 digits
         code = code[2:]
@@ -276,10 +275,6 @@ class _BatchLookups:
 
 def _gs1(code: str) -> dict | None:
     try:
-        from webapp.domain.gs1 import Gs1Error, parse_gs1
-    except ImportError:  # pragma: no cover - the parser ships with the app
-        return None
-    try:
         return parse_gs1(code)
     except Gs1Error:
         return None
@@ -332,8 +327,6 @@ def _apply_one(session: Session, p: Prepared, totals: dict, effects, seqs, caref
 
 
 def _mark_carton_dispatched(session: Session, sscc: str) -> None:
-    from webapp.db.floor_tables import Carton
-
     carton = session.get(Carton, sscc)
     if carton is not None:
         carton.status = "dispatched"

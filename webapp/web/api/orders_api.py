@@ -11,7 +11,7 @@ from webapp.domain.clock import parse_date_or_instant
 from webapp.domain.orders import STATES
 from webapp.domain.roles import ORDER_MANAGERS, PICKER
 from webapp.extensions import db
-from webapp.services import orders, picking
+from webapp.services import order_flow, orders, picking
 from webapp.services.purchasing import PoIntake, create_purchase_order
 from webapp.web.api import api
 from webapp.web.api.registry import api_endpoint
@@ -142,7 +142,7 @@ def patch_order(number: str, body: OrderChange):
               body=Transition, responses={"200": "moved", "409": "invalid_transition or insufficient_stock"})
 def transition_order(number: str, body: Transition):
     with db.unit_of_work() as s:
-        order = orders.transition(s, number, body.to, body.reason, current_user.id)
+        order = order_flow.transition(s, number, body.to, body.reason, current_user.id)
         result = orders.order_json(s, order)
     return jsonify(result)
 

@@ -11,12 +11,14 @@ from webapp.domain.floor_movement import MAX_BATCH_MOVEMENTS as MAX_MOVEMENTS
 from webapp.domain.floor_movement import MAX_ID_LEN, MAX_QTY, TEXT_LIMITS
 from webapp.domain.roles import EVERYONE, FLOOR_KINDS
 from webapp.extensions import db
+from webapp.services.order_flow import retry_backorders_after
 from webapp.services.sync import sync_batch
 from webapp.web.api import api
 from webapp.web.api.body import json_body, read_limited_body
 from webapp.web.api.registry import api_endpoint
 from webapp.web.api.schema import Choice, Identifier, OpenBody, OptionalText, Quantity, WholeNumber, parse_body
 from webapp.web.errors import ApiError
+
 
 def _text(name: str, description: str | None = None):
     return OptionalText(TEXT_LIMITS[name], description=description) | None
@@ -91,8 +93,6 @@ def sync():
 def _retry_backorders_after(results: list[dict]) -> None:
     """Stock that arrived may complete backordered orders. Its own transaction, after the scans are safe:
     a failure here never touches the replay's answer."""
-    from webapp.services.orders import retry_backorders_after
-
     seqs = [r["seq"] for r in results if r.get("status") == "applied"]
     if not seqs:
         return
