@@ -30,6 +30,16 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'dockhand.sqlite3'}"
 
 
+def _count_tolerances() -> dict:
+    """Auto-approve tolerance per ABC class, in percent: DOCKHAND_COUNT_TOLERANCE="A=2,B=5,C=5" (default 5 each)."""
+    tolerances = {"A": "5", "B": "5", "C": "5"}
+    for part in os.environ.get("DOCKHAND_COUNT_TOLERANCE", "").split(","):
+        name, _, value = part.partition("=")
+        if name.strip() in tolerances and value.strip():
+            tolerances[name.strip()] = value.strip()
+    return tolerances
+
+
 def load_config() -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret_key(),
@@ -48,4 +58,7 @@ def load_config() -> dict:
         "GS1_COMPANY_PREFIX": os.environ.get("DOCKHAND_GS1_COMPANY_PREFIX", "5012345"),
         "TRUST_PROXY": os.environ.get("DOCKHAND_TRUST_PROXY", "") == "1",
         "JSON_SORT_KEYS": False,
+        "COUNT_TOLERANCE_PCT": _count_tolerances(),
+        # Value of issues over this many days decides the ABC classes of cycle counting.
+        "ABC_WINDOW_DAYS": int(os.environ.get("DOCKHAND_ABC_WINDOW_DAYS", "90")),
     }

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement
 from webapp.db.models import Device, DeviceSignin, User
-from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement, SalesOrder
+from webapp.db.order_tables import ExceptionRecord, RejectedMovement, SalesOrder
 from webapp.db.upsert import allocate_movement_seqs
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError, Forbidden
@@ -25,6 +25,7 @@ from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
+from webapp.services.counts import count_for_exception
 from webapp.services.floor_effects import apply_floor_effects
 from webapp.services.ledger import MovementInput, add_flag, lock_totals, post_movement
 from webapp.services.picking import record_short
@@ -262,6 +263,9 @@ def _post(session: Session, p: Prepared, totals: dict, effects, seqs) -> list[Mo
                             seq=next(seqs, None)) for m in p.movements]
     if first.kind == "short":
         _short_pick(session, first)
+    for m in p.movements:
+        if "negative_stock" in m.flags and m.from_location is not None:
+            count_for_exception(session, m.from_location, "negative_stock", f"negative stock after {m.kind} {m.id}")
     if p.floor.item is None:
         _mark_carton_dispatched(session, first.from_location.code)
     return posted
@@ -331,7 +335,7 @@ def _short_pick(session: Session, m: MovementInput) -> None:
     outcome = record_short(session, m.ref, m.item_id, m.from_location, m.qty_base) if m.ref else "no order"
     session.add(ExceptionRecord(code="short_pick", item_id=m.item_id, location_id=m.from_location.id, ref=m.ref,
                                 detail=f"{m.qty_base} missing at {m.from_location.code}: {outcome}"))
-    session.add(CountTask(location_id=m.from_location.id, item_id=m.item_id, reason=f"short pick for {m.ref or '-'}"))
+    count_for_exception(session, m.from_location, "short_pick", f"short pick for {m.ref or '-'}")
 
 
 def finish_results(results: list[dict]) -> list[dict]:

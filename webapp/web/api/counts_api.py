@@ -1,0 +1,118 @@
+"""Cycle counts: create (freeze), read (blind for counters), close, approve, recount, the variance report."""
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from webapp.domain.counts import COUNT_STATES, REASON_CODES
+from webapp.domain.roles import COUNTER, SUPERVISORS
+from webapp.extensions import db
+from webapp.services import count_views, counts
+from webapp.web.api import api
+from webapp.web.api.body import PAGING_PARAMETERS, field, json_body, page_args
+from webapp.web.api.registry import api_endpoint
+from webapp.web.errors import ApiError
+
+COUNT_READERS = (COUNTER, *SUPERVISORS)
+CODES = {"type": "array", "maxItems": 500, "items": {"type": "string", "minLength": 1, "maxLength": 64}}
+COUNT_SCHEMA = {
+    "type": "object",
+    "properties": {"locations": CODES, "zone": {"type": "string", "maxLength": 64}, "items": CODES,
+                   "warehouse": {"type": "string", "maxLength": 64}, "assign_to": {"type": "string", "maxLength": 64},
+                   "note": {"type": "string", "maxLength": 2000}},
+    "anyOf": [{"required": ["locations"]}, {"required": ["zone"]}, {"required": ["items"]}],
+}
+APPROVE_SCHEMA = {"type": "object", "required": ["reason"],
+                  "properties": {"reason": {"enum": list(REASON_CODES)}, "note": {"type": "string", "maxLength": 2000}}}
+RECOUNT_SCHEMA = {"type": "object", "properties": {"note": {"type": "string", "maxLength": 2000}}}
+
+
+def _codes(body: dict, name: str) -> list[str]:
+    values = field(body, name, list, required=False, default=[])
+    if len(values) > 500 or not all(isinstance(v, str) and 0 < len(v.strip()) <= 64 for v in values):
+        raise ApiError(400, "invalid_field", f"{name} is a list of up to 500 codes", field=name)
+    return [v.strip() for v in values]
+
+
+def _is_supervisor() -> bool:
+    return bool(current_user.role_set & set(SUPERVISORS))
+
+
+def tolerances() -> dict:
+    return current_app.config.get("COUNT_TOLERANCE_PCT", {})
+
+
+@api_endpoint(api, "/counts", "POST", roles=SUPERVISORS, summary="Create a count of locations, a zone or items; freezes them",
+              request_schema=COUNT_SCHEMA, responses={"201": "the count, counting", "409": "location_counting or nothing_to_count"})
+def create_count_endpoint():
+    body = json_body()
+    spec = counts.CountRequest(
+        locations=_codes(body, "locations"), zone=field(body, "zone", str, required=False, max_len=64) or None,
+        items=_codes(body, "items"), warehouse=field(body, "warehouse", str, required=False, max_len=64) or None,
+        assign_to=field(body, "assign_to", str, required=False, max_len=64) or None,
+        note=field(body, "note", str, required=False, default="", max_len=2000))
+    with db.unit_of_work() as s:
+        count = counts.create_count(s, spec, current_user.id)
+        result = count_views.supervisor_view(s, count)
+    return jsonify(result), 201
+
+
+@api_endpoint(api, "/counts", "GET", roles=COUNT_READERS,
+              summary="Counts, newest first (a counter: only counts assigned to them or to nobody, without quantities)",
+              parameters=PAGING_PARAMETERS + [{"name": "state", "in": "query", "schema": {"enum": list(COUNT_STATES)}}],
+              responses={"200": "a page of counts"})
+def list_counts_endpoint():
+    before, limit = page_args()
+    with db.unit_of_work() as s:
+        page = count_views.list_counts(s, request.args.get("state") or None, before, limit,
+                                       None if _is_supervisor() else current_user.id)
+    return jsonify(page)
+
+
+@api_endpoint(api, "/counts/<int:count_id>", "GET", roles=COUNT_READERS,
+              summary="A count: a supervisor gets its lines with expected, counted and variance; a counter only the "
+                      "locations and what they counted", responses={"200": "the count", "404": "unknown_count"})
+def get_count_endpoint(count_id: int):
+    with db.unit_of_work() as s:
+        count = count_views.get_count(s, count_id)
+        if _is_supervisor():
+            result = count_views.supervisor_view(s, count)
+        elif count_views.visible_to_counter(count, current_user.id):
+            result = count_views.counter_view(s, count, current_user.id)
+        else:
+            raise ApiError(404, "unknown_count", f"no count {count_id} for you")
+    return jsonify(result)
+
+
+@api_endpoint(api, "/counts/<int:count_id>/close", "POST", roles=SUPERVISORS,
+              summary="Stop counting: variances, auto-approval within tolerance, sign-off and blocks for the rest",
+              responses={"200": "the count with its lines", "409": "count_not_open"})
+def close_count_endpoint(count_id: int):
+    with db.unit_of_work() as s:
+        count = counts.close_count(s, count_id, current_user.id, tolerances())
+        result = count_views.supervisor_view(s, count)
+    return jsonify(result)
+
+
+@api_endpoint(api, "/counts/<int:count_id>/lines/<int:line>/approve", "POST", roles=SUPERVISORS,
+              summary="Sign off a line's variance with a reason code; posts its adjustment (four-eyes: not the counter)",
+              request_schema=APPROVE_SCHEMA,
+              responses={"200": "the count", "403": "four_eyes", "409": "line_not_awaiting_signoff"})
+def approve_line_endpoint(count_id: int, line: int):
+    body = json_body()
+    reason = field(body, "reason", str, max_len=32)
+    note = field(body, "note", str, required=False, default="", max_len=2000)
+    with db.unit_of_work() as s:
+        counts.approve_line(s, count_id, line, reason, note, current_user.id)
+        result = count_views.supervisor_view(s, count_views.get_count(s, count_id))
+    return jsonify(result)
+
+
+@api_endpoint(api, "/counts/<int:count_id>/lines/<int:line>/recount", "POST", roles=SUPERVISORS,
+              summary="Order a recount of the line's location: a new count; the line waits until it closes",
+              request_schema=RECOUNT_SCHEMA, responses={"201": "the new count", "409": "recount_open"})
+def recount_line_endpoint(count_id: int, line: int):
+    body = json_body() if request.get_data(cache=True) else {}
+    note = field(body, "note", str, required=False, default="", max_len=2000)
+    with db.unit_of_work() as s:
+        recount = counts.recount_line(s, count_id, line, current_user.id, note)
+        result = count_views.supervisor_view(s, recount)
+    return jsonify(result), 201
