@@ -1,0 +1,197 @@
+"""Cycle counts end to end through the API, on SQLite and PostgreSQL: freeze, blind count, close,
+variance with movements during the count, sign-off with four-eyes, blocks, recount."""
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import bearer
+from tests.integration.floor import scan, small_warehouse, stock, sync, verify_clean
+from webapp.extensions import db
+
+
+def at(minute: int) -> str:
+    return f"2026-11-25T10:{minute:02d}:00Z"
+
+
+@pytest.fixture
+def site(app, client, make_user):
+    """WH1: SKU-1 ×100 in A-01, SKU-2 ×100 in A-02, SKU-3 ×100 in A-03, SKU-1 ×20 in A-04; unit costs set."""
+    small_warehouse()
+    people = {"boss": make_user("boss", "admin"), "sup": make_user("sam", "supervisor"),
+              "sup2": make_user("sue", "supervisor"), "counter": make_user("cory", "counter"),
+              "both": make_user("bea", "counter", "supervisor")}
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE item SET unit_cost_cents = 325 WHERE sku = 'SKU-1'"))
+    results = sync(client, people["boss"], [scan("receive", "SKU-1", 100, to="A-01", occurred_at=at(0)),
+                                            scan("receive", "SKU-2", 100, to="A-02", occurred_at=at(0)),
+                                            scan("receive", "SKU-3", 100, to="A-03", occurred_at=at(0)),
+                                            scan("receive", "SKU-1", 20, to="A-04", occurred_at=at(0))],
+                   device_id="boss-dev").get_json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * 4, results
+    return people
+
+
+def new_count(client, token, **body) -> dict:
+    response = client.post("/api/v1/counts", json=body, headers=bearer(token))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def count_scan(client, token, count_id, item, qty, location, minute, device="counter-dev", **extra):
+    result = sync(client, token, [scan("count", item, qty, to=location, ref=str(count_id), occurred_at=at(minute),
+                                       **extra)], device_id=device).get_json()["results"][0]
+    assert result["status"] == "applied", result
+    return result
+
+
+def close(client, token, count_id) -> dict:
+    response = client.post(f"/api/v1/counts/{count_id}/close", headers=bearer(token))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def lines_by(count: dict) -> dict:
+    return {(l["location"], l["item"]): l for l in count["lines"]}
+
+
+def level(client, token, item, location) -> int:
+    return next((l["qty"] for l in stock(client, token, item)["locations"] if l["location"] == location), 0)
+
+
+def test_a_count_freezes_its_bins_and_movements_there_are_applied_but_flagged(client, site):
+    count = new_count(client, site["sup"], locations=["A-01"])
+    assert count["state"] == "counting" and count["locations"] == ["A-01"]
+    result = sync(client, site["boss"], [scan("transfer", "SKU-1", 3, from_="A-01", to="A-02", occurred_at=at(3))],
+                  device_id="boss-dev").get_json()["results"][0]
+    assert result["status"] == "applied" and "location_frozen" in result["flags"]
+    again = client.post("/api/v1/counts", json={"locations": ["A-01"]}, headers=bearer(site["sup"]))
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "location_counting"
+
+
+def test_variance_takes_movements_before_the_scan_and_after_approval_the_bin_holds_counted_plus_what_moved_after(
+        app, client, site):
+    count = new_count(client, site["sup"], locations=["A-01"])
+    boss = site["boss"]
+    sync(client, boss, [scan("transfer", "SKU-1", 10, from_="A-01", to="A-02", occurred_at=at(3))], device_id="boss-dev")
+    count_scan(client, site["counter"], count["id"], "SKU-1", 50, "A-01", 4)
+    count_scan(client, site["counter"], count["id"], "SKU-1", 38, "A-01", 5)  # several scans add up: 88
+    sync(client, boss, [scan("transfer", "SKU-1", 5, from_="A-01", to="A-02", occurred_at=at(10))], device_id="boss-dev")
+    closed = close(client, site["sup"], count["id"])
+    line = lines_by(closed)[("A-01", "SKU-1")]
+    # expected = 100 at freeze − 10 moved before the scan; the 5 moved after it do not count
+    assert (line["expected"], line["counted"], line["variance"]) == (90, 88, -2)
+    assert line["variance_pct"] == -2.22 and line["value_cents"] == -650
+    assert line["status"] == "approved" and line["approved_by"] is None  # within 5 %: no person needed
+    assert closed["state"] == "closed"
+    assert level(client, boss, "SKU-1", "A-01") == 88 - 5  # counted + what moved after it was counted
+    with db.engine.connect() as conn:
+        adjustments = conn.execute(text("SELECT kind, qty_base, lot FROM movement WHERE ref = :ref AND kind LIKE 'adjust%'"),
+                                   {"ref": str(count["id"])}).all()
+    assert [tuple(a) for a in adjustments] == [("adjust_out", 2, "")]  # one adjustment, referencing the count
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT frozen FROM location WHERE code = 'A-01'")).scalar() in (False, 0)
+    verify_clean(app)
+
+
+def test_thresholds_blocks_and_a_frozen_item_nobody_scanned(app, client, site):
+    count = new_count(client, site["sup"], locations=["A-01", "A-02", "A-03", "A-04"], assign_to="cory")
+    c = site["counter"]
+    count_scan(client, c, count["id"], "SKU-1", 95, "A-01", 5)   # exactly 5 %: approved
+    count_scan(client, c, count["id"], "SKU-2", 90, "A-02", 5)   # exactly 10 %: sign-off, not blocked
+    count_scan(client, c, count["id"], "SKU-3", 89, "A-03", 5)   # 11 %: sign-off and blocked
+    count_scan(client, c, count["id"], "SKU-2", 3, "A-04", 5)    # expected 0, counted 3: over 10 %
+    lines = lines_by(close(client, site["sup"], count["id"]))     # SKU-1 in A-04 was never scanned: 0
+    assert (lines[("A-01", "SKU-1")]["status"], lines[("A-01", "SKU-1")]["blocks"]) == ("approved", False)
+    assert (lines[("A-02", "SKU-2")]["status"], lines[("A-02", "SKU-2")]["blocks"]) == ("needs_signoff", False)
+    assert (lines[("A-03", "SKU-3")]["status"], lines[("A-03", "SKU-3")]["blocks"]) == ("needs_signoff", True)
+    found = lines[("A-04", "SKU-2")]
+    assert (found["expected"], found["variance_pct"], found["blocks"]) == (0, None, True)
+    unscanned = lines[("A-04", "SKU-1")]
+    assert (unscanned["counted"], unscanned["variance"], unscanned["blocks"]) == (0, -20, True)
+    assert lines[("A-02", "SKU-2")]["variance_pct"] == -10.0 and lines[("A-03", "SKU-3")]["variance_pct"] == -11.0
+    verify_clean(app)
+
+
+def test_a_blocked_item_refuses_reservations_and_orders_until_every_blocked_line_is_resolved(app, client, site):
+    count = new_count(client, site["sup"], locations=["A-03"])
+    count_scan(client, site["counter"], count["id"], "SKU-3", 80, "A-03", 5)
+    closed = close(client, site["sup"], count["id"])
+    [line] = closed["lines"]
+    assert line["blocks"] and closed["state"] == "needs_signoff"
+    for path, body in (("/api/v1/reservations", {"item": "SKU-3", "qty": 1, "ref": "R-1"}),
+                       ("/api/v1/orders", {"number": "SO-B", "lines": [{"item": "SKU-3", "qty": 1}]})):
+        refused = client.post(path, json=body, headers=bearer(site["boss"]))
+        assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "item_blocked", refused.get_json()
+    assert client.get("/api/v1/orders/SO-B", headers=bearer(site["boss"])).status_code == 404  # nothing was kept
+    approved = client.post(f"/api/v1/counts/{count['id']}/lines/{line['line']}/approve", json={"reason": "theft"},
+                           headers=bearer(site["sup"]))
+    assert approved.status_code == 200, approved.get_json()
+    assert approved.get_json()["state"] == "closed"
+    assert client.post("/api/v1/reservations", json={"item": "SKU-3", "qty": 1, "ref": "R-1"},
+                       headers=bearer(site["boss"])).status_code == 201
+    assert level(client, site["boss"], "SKU-3", "A-03") == 80
+    verify_clean(app)
+
+
+def test_a_counter_cannot_approve_and_nobody_approves_a_line_they_counted(client, site):
+    count = new_count(client, site["sup"], locations=["A-02"])
+    count_scan(client, site["both"], count["id"], "SKU-2", 70, "A-02", 5, device="bea-dev")
+    [line] = close(client, site["sup"], count["id"])["lines"]
+    assert line["counted_by"] == "bea"
+    url = f"/api/v1/counts/{count['id']}/lines/{line['line']}/approve"
+    as_counter = client.post(url, json={"reason": "damage"}, headers=bearer(site["counter"]))
+    assert as_counter.status_code == 403 and as_counter.get_json()["error"]["code"] == "forbidden"
+    own = client.post(url, json={"reason": "damage"}, headers=bearer(site["both"]))
+    assert own.status_code == 403 and own.get_json()["error"]["code"] == "four_eyes"
+    bad = client.post(url, json={"reason": "because"}, headers=bearer(site["sup"]))
+    assert bad.status_code == 400
+    ok = client.post(url, json={"reason": "damage", "note": "crushed case"}, headers=bearer(site["sup"]))
+    assert ok.status_code == 200
+    [done] = ok.get_json()["lines"]
+    assert (done["status"], done["approved_by"], done["reason"], done["counted_by"]) == ("approved", "sam", "damage", "bea")
+    twice = client.post(url, json={"reason": "damage"}, headers=bearer(site["sup2"]))
+    assert twice.status_code == 409
+
+
+def test_a_recount_is_a_new_count_the_line_waits_for_it_and_its_close_resolves_the_line(app, client, site):
+    count = new_count(client, site["sup"], locations=["A-02"], assign_to="cory")
+    count_scan(client, site["counter"], count["id"], "SKU-2", 50, "A-02", 5)
+    [line] = close(client, site["sup"], count["id"])["lines"]
+    recount = client.post(f"/api/v1/counts/{count['id']}/lines/{line['line']}/recount", json={"note": "again please"},
+                          headers=bearer(site["sup"]))
+    assert recount.status_code == 201, recount.get_json()
+    recount = recount.get_json()
+    assert recount["locations"] == ["A-02"] and recount["origin"] == "recount" and recount["assigned_to"] == "cory"
+    tasks = client.get("/api/v1/tasks", headers=bearer(site["counter"])).get_json()["tasks"]
+    assert [t["id"] for t in tasks if t["kind"] == "count"] == [recount["id"]]  # back on the device as a task
+    original = client.get(f"/api/v1/counts/{count['id']}", headers=bearer(site["sup"])).get_json()
+    assert original["lines"][0]["status"] == "needs_signoff" and original["lines"][0]["recount_id"] == recount["id"]
+    count_scan(client, site["counter"], recount["id"], "SKU-2", 100, "A-02", 20)
+    assert close(client, site["sup"], recount["id"])["state"] == "closed"
+    original = client.get(f"/api/v1/counts/{count['id']}", headers=bearer(site["sup"])).get_json()
+    assert original["state"] == "closed" and original["lines"][0]["status"] == "recount"
+    assert level(client, site["boss"], "SKU-2", "A-02") == 100  # the first count's variance was never posted
+    verify_clean(app)
+
+
+def test_bad_count_requests_are_clear_4xx_and_change_nothing(client, site):
+    sup = bearer(site["sup"])
+    for body, status in (({}, 400), ({"locations": ["NOPE"]}, 404), ({"locations": ["WH1-Z"]}, 400),
+                         ({"locations": "A-01"}, 400), ({"items": ["NOPE"]}, 404), ({"zone": "A-01"}, 404),
+                         ({"locations": ["A-01"], "assign_to": "ghost"}, 404)):
+        response = client.post("/api/v1/counts", json=body, headers=sup)
+        assert response.status_code == status, (body, response.get_json())
+        assert "code" in response.get_json()["error"]
+    assert client.get("/api/v1/counts", headers=sup).get_json()["items"] == []
+    assert client.get("/api/v1/counts?state=nonsense", headers=sup).status_code == 400
+    assert client.post("/api/v1/counts/999/close", headers=sup).status_code == 404
+    count = new_count(client, site["sup"], zone="WH1-Z")
+    assert sorted(count["locations"]) == ["A-01", "A-02", "A-03", "A-04"]
+    close(client, site["sup"], count["id"])
+    again = client.post(f"/api/v1/counts/{count['id']}/close", headers=sup)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "count_not_open"
+
+
+def test_an_item_count_freezes_the_bins_that_hold_it(client, site):
+    count = new_count(client, site["sup"], items=["SKU-1"])
+    assert sorted(count["locations"]) == ["A-01", "A-04"] and count["items"] == ["SKU-1"]
+    assert {l["item"] for l in count["lines"]} == {"SKU-1"}
