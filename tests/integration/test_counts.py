@@ -195,3 +195,62 @@ def test_an_item_count_freezes_the_bins_that_hold_it(client, site):
     count = new_count(client, site["sup"], items=["SKU-1"])
     assert sorted(count["locations"]) == ["A-01", "A-04"] and count["items"] == ["SKU-1"]
     assert {l["item"] for l in count["lines"]} == {"SKU-1"}
+
+
+SYSTEM_KEYS = {"expected", "variance", "variance_pct", "value_cents", "at_freeze", "on_hand", "available", "reserved",
+               "committed", "balance_after", "from_balance_after", "to_balance_after", "system_qty"}
+
+
+def _keys(value) -> set:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_nothing_a_counter_can_read_shows_a_system_quantity(client, site):
+    """Every GET the OpenAPI document lets a counter call, with real ids: no expected quantity, no system number."""
+    import re
+
+    boss = site["boss"]
+    sync(client, boss, [scan("receive", "SKU-2", 4321 - 100, to="A-02", occurred_at=at(1))], device_id="boss-dev")
+    assert level(client, boss, "SKU-2", "A-02") == 4321  # a number that appears nowhere else
+    count = new_count(client, site["sup"], locations=["A-02"], assign_to="cory")
+    count_scan(client, site["counter"], count["id"], "SKU-2", 17, "A-02", 5)
+    other = new_count(client, site["sup"], locations=["A-03"])  # assigned to nobody: any counter may take it
+    document = client.get("/api/v1/openapi.json").get_json()
+    values = {"count_id": str(count["id"]), "id": str(count["id"]), "item": "SKU-2", "number": "SO-1", "line": "1"}
+    called = []
+    for state in ("counting", "needs_signoff", "closed"):
+        for path, methods in document["paths"].items():
+            operation = methods.get("get")
+            if not operation or "counter" not in operation["x-roles"]:
+                continue
+            for query in ("", "?state=counting", "?limit=1000"):
+                url = re.sub(r"{([a-z_]+)}", lambda m: values.get(m.group(1), "1"), path) + query
+                response = client.get(url, headers=bearer(site["counter"]))
+                assert response.status_code < 500, url
+                called.append((state, url, response.status_code))
+                body = response.get_data(as_text=True)
+                assert "4321" not in body and "4304" not in body, f"{url} shows a system quantity: {body[:300]}"
+                if response.is_json:
+                    leaked = _keys(response.get_json()) & SYSTEM_KEYS
+                    assert not leaked, f"{url} shows {leaked}"
+        if state == "counting":
+            close(client, site["sup"], count["id"])  # 17 of 4321: needs sign-off, blocked
+        elif state == "needs_signoff":
+            line = client.get(f"/api/v1/counts/{count['id']}", headers=bearer(site["sup"])).get_json()["lines"][0]
+            assert line["expected"] == 4321
+            client.post(f"/api/v1/counts/{count['id']}/lines/1/approve", json={"reason": "theft"},
+                        headers=bearer(site["sup"]))
+    paths = {url.split("?")[0] for _, url, _ in called}
+    assert {"/api/v1/tasks", "/api/v1/counts", f"/api/v1/counts/{count['id']}", "/api/v1/catalog"} <= paths
+    mine = client.get(f"/api/v1/counts/{count['id']}", headers=bearer(site["counter"])).get_json()
+    assert mine["counted"] == [{"location": "A-02", "item": "SKU-2", "name": "Item 2", "lot": None, "qty": 17}]
+    listed = client.get("/api/v1/counts", headers=bearer(site["counter"])).get_json()["items"]
+    assert {c["id"] for c in listed} == {count["id"], other["id"]}
+    theirs = new_count(client, site["sup"], locations=["A-04"], assign_to="sam")
+    hidden = client.get(f"/api/v1/counts/{theirs['id']}", headers=bearer(site["counter"]))
+    assert hidden.status_code == 404  # someone else's count
+    assert client.get("/api/v1/stock/SKU-2", headers=bearer(site["counter"])).status_code == 403
