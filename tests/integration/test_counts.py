@@ -254,3 +254,47 @@ def test_nothing_a_counter_can_read_shows_a_system_quantity(client, site):
     hidden = client.get(f"/api/v1/counts/{theirs['id']}", headers=bearer(site["counter"]))
     assert hidden.status_code == 404  # someone else's count
     assert client.get("/api/v1/stock/SKU-2", headers=bearer(site["counter"])).status_code == 403
+
+
+def test_the_variance_report_names_who_counted_and_who_approved_and_its_lines_match_the_api(app, client, site, tmp_path):
+    import subprocess
+
+    from tests.needs import tool
+
+    pdftotext = tool("pdftotext", "poppler-utils")
+    count = new_count(client, site["sup"], locations=["A-01", "A-03"], note="<b>year end</b> & audit")
+    count_scan(client, site["counter"], count["id"], "SKU-1", 97, "A-01", 5)
+    count_scan(client, site["counter"], count["id"], "SKU-3", 70, "A-03", 5)
+    closed = close(client, site["sup"], count["id"])
+    waiting = [l for l in closed["lines"] if l["status"] == "needs_signoff"]
+    for line in waiting:
+        response = client.post(f"/api/v1/counts/{count['id']}/lines/{line['line']}/approve",
+                               json={"reason": "mis_pick", "note": "<i>wrong bin</i>"}, headers=bearer(site["sup"]))
+        assert response.status_code == 200
+    api_lines = client.get(f"/api/v1/counts/{count['id']}", headers=bearer(site["sup"])).get_json()["lines"]
+    assert client.get(f"/api/v1/counts/{count['id']}/variance-report.pdf",
+                      headers=bearer(site["counter"])).status_code == 403
+    response = client.get(f"/api/v1/counts/{count['id']}/variance-report.pdf", headers=bearer(site["sup"]))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.data)
+    report = subprocess.run([pdftotext, "-layout", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                            text=True).stdout
+    assert "cory" in report and "sam" in report  # who counted, who approved
+    reading = subprocess.run([pdftotext, "-raw", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                             text=True).stdout
+    flat = " ".join(reading.split())  # a table cell may wrap
+    assert "<b>year end</b> & audit" in flat and "<i>wrong bin</i>" in flat, flat  # text, not markup
+    rows = [line for line in report.splitlines() if "SKU-" in line]
+    assert len(rows) == len(api_lines) == 2
+    for line in api_lines:
+        [row] = [r for r in rows if line["item"] in r]
+        value = f"{line['value_cents'] / 100:,.2f}"
+        numbers = [line["expected"], line["counted"], line["variance"]]
+        assert row.split()[0] == str(line["line"]) and line["location"] in row, row
+        for number in numbers:
+            assert f" {number} " in f" {row} ", (number, row)
+        assert value in row and line["status"] in row, (value, row)
+    # SKU-1: 97 of 100, 3 %, within tolerance: approved with no person; SKU-3: 70 of 100, signed off by sam
+    assert [(l["item"], l["status"], l["approved_by"], l["value_cents"]) for l in api_lines] == [
+        ("SKU-1", "approved", None, -975), ("SKU-3", "approved", "sam", 0)]

@@ -116,3 +116,19 @@ def recount_line_endpoint(count_id: int, line: int):
         recount = counts.recount_line(s, count_id, line, current_user.id, note)
         result = count_views.supervisor_view(s, recount)
     return jsonify(result), 201
+
+
+@api_endpoint(api, "/counts/<int:count_id>/variance-report.pdf", "GET", roles=SUPERVISORS,
+              summary="The variance report (PDF): lines, expected, counted, variance and its value, who counted, "
+                      "who approved, when, reasons", responses={"200": "application/pdf", "404": "unknown_count"})
+def variance_report_endpoint(count_id: int):
+    from flask import Response
+
+    from webapp.documents.variance_report import render_variance_report
+
+    with db.unit_of_work() as s:
+        view = count_views.supervisor_view(s, count_views.get_count(s, count_id))
+    response = Response(render_variance_report(view), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="count-{count_id}-variance.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
