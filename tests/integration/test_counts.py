@@ -298,3 +298,42 @@ def test_the_variance_report_names_who_counted_and_who_approved_and_its_lines_ma
     # SKU-1: 97 of 100, 3 %, within tolerance: approved with no person; SKU-3: 70 of 100, signed off by sam
     assert [(l["item"], l["status"], l["approved_by"], l["value_cents"]) for l in api_lines] == [
         ("SKU-1", "approved", None, -975), ("SKU-3", "approved", "sam", 0)]
+
+
+def test_abc_classes_come_from_the_value_of_issues_and_the_schedule_counts_a_weekly_b_monthly(app, client, site):
+    from datetime import timedelta
+
+    from webapp.domain.clock import utcnow
+    from webapp.services.count_schedule import schedule_counts
+
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE item SET unit_cost_cents = 100 WHERE sku IN ('SKU-2', 'SKU-3')"))
+    # issues: SKU-1 40 × 3.25 = 130.00, SKU-2 8 × 1.00 = 8.00, SKU-3 1 × 1.00 = 1.00 → A, B, C
+    recent = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    results = sync(client, site["boss"], [scan("dispatch", "SKU-1", 40, from_="A-01", occurred_at=recent),
+                                          scan("dispatch", "SKU-2", 8, from_="A-02", occurred_at=recent),
+                                          scan("dispatch", "SKU-3", 1, from_="A-03", occurred_at=recent)],
+                   device_id="boss-dev").get_json()["results"]
+    assert all(r["status"] == "applied" for r in results), results
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["counts", "abc"])
+    assert out.exit_code == 0 and "A 1, B 1, C 1" in out.output, out.output
+    out = runner.invoke(args=["counts", "schedule"])
+    assert out.exit_code == 0 and "counts scheduled: 3" in out.output, out.output  # never counted: all due
+    assert runner.invoke(args=["counts", "schedule"]).output.startswith("counts scheduled: 0")  # bins being counted
+    counts = client.get("/api/v1/counts", headers=bearer(site["sup"])).get_json()["items"]
+    for count in counts:
+        close(client, site["sup"], count["id"])
+        for line in client.get(f"/api/v1/counts/{count['id']}", headers=bearer(site["sup"])).get_json()["lines"]:
+            if line["status"] == "needs_signoff":
+                client.post(f"/api/v1/counts/{count['id']}/lines/{line['line']}/approve", json={"reason": "other"},
+                            headers=bearer(site["sup"]))
+    # nobody scanned: every bin was counted empty and adjusted to 0; stock arrives again
+    sync(client, site["boss"], [scan("receive", sku, 5, to="A-01") for sku in ("SKU-1", "SKU-2", "SKU-3")],
+         device_id="boss-dev")
+    with db.unit_of_work() as s:
+        assert schedule_counts(s, utcnow() + timedelta(days=6)) == []
+    with db.unit_of_work() as s:
+        [weekly] = schedule_counts(s, utcnow() + timedelta(days=8))
+    assert client.get(f"/api/v1/counts/{weekly}", headers=bearer(site["sup"])).get_json()["items"] == ["SKU-1"]
+    verify_clean(app)
