@@ -337,3 +337,17 @@ def test_abc_classes_come_from_the_value_of_issues_and_the_schedule_counts_a_wee
         [weekly] = schedule_counts(s, utcnow() + timedelta(days=8))
     assert client.get(f"/api/v1/counts/{weekly}", headers=bearer(site["sup"])).get_json()["items"] == ["SKU-1"]
     verify_clean(app)
+
+
+def test_a_supervisor_sees_the_bins_recent_movements_from_a_count_line(client, site):
+    count = new_count(client, site["sup"], locations=["A-01"])
+    sync(client, site["boss"], [scan("transfer", "SKU-1", 4, from_="A-01", to="A-02", occurred_at=at(3))],
+         device_id="boss-dev")
+    count_scan(client, site["counter"], count["id"], "SKU-1", 90, "A-01", 5)
+    [line] = close(client, site["sup"], count["id"])["lines"]
+    history = client.get(f"/api/v1/counts/{count['id']}/lines/{line['line']}/movements", headers=bearer(site["sup"]))
+    assert history.status_code == 200
+    rows = history.get_json()["movements"]
+    assert [(m["kind"], m["change"]) for m in rows] == [("count", 0), ("transfer", -4), ("receive", 100)]
+    assert "location_frozen" in rows[1]["flags"]
+    assert client.get(f"/api/v1/counts/{count['id']}/lines/9/movements", headers=bearer(site["sup"])).status_code == 404

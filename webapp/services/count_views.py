@@ -118,3 +118,29 @@ def list_counts(session: Session, state: str | None, before: int, limit: int, co
             head["lines_waiting"] = len(waiting)
         heads.append(head)
     return {"items": heads, "next_cursor": str(rows[-1].id) if len(rows) == limit else None}
+
+
+def bin_history(session: Session, count_id: int, line_no: int, limit: int = 30) -> dict:
+    """The recent movements at a line's location (every item), newest first: what a supervisor checks before signing."""
+    from sqlalchemy import or_
+
+    from webapp.db.ledger_tables import Movement
+    from webapp.domain.ledger import location_deltas
+    from webapp.services.counts import find_line
+
+    count = get_count(session, count_id)
+    line = find_line(session, count, line_no)
+    rows = list(session.scalars(select(Movement).where(or_(Movement.from_location_id == line.location_id,
+                                                           Movement.to_location_id == line.location_id))
+                                .order_by(Movement.seq.desc()).limit(limit)))
+    items = _items(session, [m.item_id for m in rows])
+    names = _names(session, [m.scanned_by_id for m in rows])
+    out = []
+    for m in rows:
+        delta = sum(c.delta for c in location_deltas(m.kind, m.qty_base)
+                    if (m.from_location_id if c.side == "from" else m.to_location_id) == line.location_id)
+        out.append({"seq": m.seq, "kind": m.kind, "item": items[m.item_id].sku, "name": items[m.item_id].name,
+                    "lot": m.lot or None, "change": delta, "qty": m.qty_base, "ref": m.ref or None,
+                    "occurred_at": format_instant(m.occurred_at), "scanned_by": names.get(m.scanned_by_id),
+                    "flags": [f for f in m.flags.split(",") if f]})
+    return {"location": _codes(session, [line.location_id])[line.location_id], "movements": out}

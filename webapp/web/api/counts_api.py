@@ -132,3 +132,12 @@ def variance_report_endpoint(count_id: int):
     response.headers["Content-Disposition"] = f'inline; filename="count-{count_id}-variance.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@api_endpoint(api, "/counts/<int:count_id>/lines/<int:line>/movements", "GET", roles=SUPERVISORS,
+              summary="The recent movements at a count line's location (every item), newest first",
+              responses={"200": "the location and its movements", "404": "unknown_count or unknown_line"})
+def line_bin_history_endpoint(count_id: int, line: int):
+    with db.unit_of_work() as s:
+        result = count_views.bin_history(s, count_id, line)
+    return jsonify(result)
