@@ -6,7 +6,7 @@ import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
 import { stockLocationProblem } from "../scan/lookup.js";
-import { h, numberDialog, packBadge, quantityText, resultLine, scanOutcome, stepRow } from "./ui.js";
+import { h, numberDialog, packBadge, quantityText, resultLine, scanOutcome, setChildren, stepRow } from "./ui.js";
 
 // A location is done when the server has a count of it from this person, or this device saved one.
 function doneLocations(task) {
@@ -37,7 +37,7 @@ export function countView() {
   function render() {
     el.dataset.step = step();
     const lines = [...state.lines.values()];
-    el.replaceChildren(
+    setChildren(el,
       h("h1", {}, "Count"),
       h("p", { class: "prompt", id: "prompt" }, state.location
         ? "Scan every item here, then Save" : state.tasks.length ? "Scan a location from your list" : "Scan the location to count"),
@@ -47,7 +47,7 @@ export function countView() {
       resultLine(state.last),
       h("ul", { class: "pack-lines", id: "count-lines" }, lines.map((line) =>
         h("li", { class: "pack-line", dataset: { item: line.sku, qty: String(line.qty) } },
-          h("span", { class: "pack-line-count" }, quantityText(line.qty, line.uom)),
+          h("span", { class: "pack-line-count" }, quantityText(line.qty, line.uom)), " ",
           h("span", { class: "pack-line-name" }, `× ${line.name}`, line.lot ? h("small", {}, `lot ${line.lot}`) : null),
           line.factor > 1 ? packBadge(line) : null))),
       state.location ? h("div", { class: "count-buttons" },
