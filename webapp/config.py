@@ -36,6 +36,11 @@ def _count_tolerances() -> dict:
     for part in os.environ.get("DOCKHAND_COUNT_TOLERANCE", "").split(","):
         name, _, value = part.partition("=")
         if name.strip() in tolerances and value.strip():
+            try:
+                if not 0 <= float(value) <= 100:
+                    raise ValueError
+            except ValueError:
+                raise ValueError(f"DOCKHAND_COUNT_TOLERANCE: {part!r} is not a percent from 0 to 100") from None
             tolerances[name.strip()] = value.strip()
     return tolerances
 

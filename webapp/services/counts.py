@@ -55,11 +55,6 @@ def create_count(session: Session, request: CountRequest, user_id: int | None, o
     locations = _locations_in_scope(session, request, warehouse, item_ids)
     if not locations:
         raise Conflict("nothing_to_count", "no stock location is in that scope")
-    busy = session.scalars(select(Location.code).join(CountLocation, CountLocation.location_id == Location.id)
-                           .join(StockCount, StockCount.id == CountLocation.count_id)
-                           .where(StockCount.state == COUNTING, Location.id.in_([l.id for l in locations]))).all()
-    if busy:
-        raise Conflict("location_counting", f"already being counted: {', '.join(sorted(busy))}", locations=sorted(busy))
     if request.assign_to:
         assignee = session.scalar(select(User).where(User.username == request.assign_to, User.active == True))  # noqa: E712
         if assignee is None:
@@ -138,6 +133,14 @@ def _freeze(session: Session, count: StockCount, locations: list[Location], item
         # Writers of these items wait while we read, so the snapshot and freeze_seq agree for them.
         present = set(session.scalars(select(StockLevel.item_id).where(*scope).distinct()))
         lock_totals(session, [(i, count.warehouse_id) for i in present | item_ids])
+    # Then the location rows, in id order (after the totals, as a sync batch does): two counts of one bin
+    # racing each other are decided here, the second sees the first once it has committed.
+    session.execute(select(Location.id).where(Location.id.in_(ids)).order_by(Location.id).with_for_update())
+    busy = session.scalars(select(Location.code).join(CountLocation, CountLocation.location_id == Location.id)
+                           .join(StockCount, StockCount.id == CountLocation.count_id)
+                           .where(StockCount.state == COUNTING, StockCount.id != count.id, Location.id.in_(ids))).all()
+    if busy:
+        raise Conflict("location_counting", f"already being counted: {', '.join(sorted(busy))}", locations=sorted(busy))
     count.freeze_seq = session.scalar(select(func.max(Movement.seq))) or 0
     levels = session.execute(select(StockLevel.location_id, StockLevel.item_id, StockLevel.lot, StockLevel.qty)
                              .where(*scope, StockLevel.qty != 0)).all()
@@ -149,6 +152,26 @@ def _freeze(session: Session, count: StockCount, locations: list[Location], item
         session.add(CountLine(count_id=count.id, line_no=n, location_id=location_id, item_id=item_id, lot=lot,
                               at_freeze=qty))
     session.flush()
+
+
+def note_exception_count(session: Session, location: Location, origin: str, why: str) -> None:
+    """During a sync batch: remember that this bin needs a count; `raise_exception_counts` creates them at the end."""
+    session.info.setdefault("exception_counts", {}).setdefault(location.id, (location, origin, why))
+
+
+def raise_exception_counts(session: Session) -> list[int]:
+    """The counts noted during the batch, in location order: freezing updates location rows, and two
+    batches that lock them in one order cannot deadlock on them."""
+    created = []
+    for _, (location, origin, why) in sorted(session.info.pop("exception_counts", {}).items()):
+        try:
+            with session.begin_nested():
+                count = count_for_exception(session, location, origin, why)
+        except Conflict:
+            continue  # a count of that bin started meanwhile: it is being counted, which is what was wanted
+        if count is not None:
+            created.append(count.id)
+    return created
 
 
 def count_for_exception(session: Session, location: Location, origin: str, why: str) -> StockCount | None:

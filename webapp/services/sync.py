@@ -25,7 +25,7 @@ from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
-from webapp.services.counts import count_for_exception
+from webapp.services.counts import note_exception_count, raise_exception_counts
 from webapp.services.floor_effects import apply_floor_effects
 from webapp.services.ledger import MovementInput, add_flag, lock_totals, post_movement
 from webapp.services.picking import record_short
@@ -57,7 +57,9 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     known = {m.id: m for m in session.scalars(select(Movement).where(Movement.id.in_([p.movement_id for p in to_apply])))} \
         if to_apply else {}
     # Written once at the end: no device UPDATE per movement.
+    session.info.pop("exception_counts", None)
     device.last_device_seq = _apply_all(session, to_apply, totals, known, device.last_device_seq)
+    raise_exception_counts(session)  # short picks and negative stock: their bins get counts, in location order
     device.last_seen_at = now
     for p in prepared:
         if p.result["status"] == "rejected":
@@ -76,6 +78,7 @@ def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, known: 
         with session.begin_nested():
             return _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful=False)
     except (IntegrityError, DataError, DomainError):
+        session.info.pop("exception_counts", None)  # noted by work that was just undone
         for total in totals.values():
             session.refresh(total)  # the in-memory numbers moved with the undone work
         return _apply_in_order(session, to_apply, totals, known, last_seq, effects, careful=True)
@@ -265,7 +268,7 @@ def _post(session: Session, p: Prepared, totals: dict, effects, seqs) -> list[Mo
         _short_pick(session, first)
     for m in p.movements:
         if "negative_stock" in m.flags and m.from_location is not None:
-            count_for_exception(session, m.from_location, "negative_stock", f"negative stock after {m.kind} {m.id}")
+            note_exception_count(session, m.from_location, "negative_stock", f"negative stock after {m.kind} {m.id}")
     if p.floor.item is None:
         _mark_carton_dispatched(session, first.from_location.code)
     return posted
@@ -335,7 +338,7 @@ def _short_pick(session: Session, m: MovementInput) -> None:
     outcome = record_short(session, m.ref, m.item_id, m.from_location, m.qty_base) if m.ref else "no order"
     session.add(ExceptionRecord(code="short_pick", item_id=m.item_id, location_id=m.from_location.id, ref=m.ref,
                                 detail=f"{m.qty_base} missing at {m.from_location.code}: {outcome}"))
-    count_for_exception(session, m.from_location, "short_pick", f"short pick for {m.ref or '-'}")
+    note_exception_count(session, m.from_location, "short_pick", f"short pick for {m.ref or '-'}")
 
 
 def finish_results(results: list[dict]) -> list[dict]:
