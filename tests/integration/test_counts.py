@@ -351,3 +351,16 @@ def test_a_supervisor_sees_the_bins_recent_movements_from_a_count_line(client, s
     assert [(m["kind"], m["change"]) for m in rows] == [("count", 0), ("transfer", -4), ("receive", 100)]
     assert "location_frozen" in rows[1]["flags"]
     assert client.get(f"/api/v1/counts/{count['id']}/lines/9/movements", headers=bearer(site["sup"])).status_code == 404
+
+
+def test_a_count_scan_no_open_count_waits_for_is_applied_and_flagged_for_the_supervisor(client, site):
+    count = new_count(client, site["sup"], locations=["A-01"])
+    on_time = count_scan(client, site["counter"], count["id"], "SKU-1", 100, "A-01", 5)
+    elsewhere = count_scan(client, site["counter"], count["id"], "SKU-2", 100, "A-02", 5)
+    close(client, site["sup"], count["id"])
+    late = count_scan(client, site["counter"], count["id"], "SKU-1", 1, "A-01", 6)  # synced after the close
+    no_count = count_scan(client, site["counter"], "CNT-9", "SKU-1", 1, "A-01", 7)
+    assert on_time["flags"] == []
+    assert all("count_not_open" in r["flags"] for r in (elsewhere, late, no_count))
+    exceptions = client.get("/api/v1/exceptions", headers=bearer(site["sup"])).get_json()["items"]
+    assert sum(e["code"] == "count_not_open" for e in exceptions) == 3

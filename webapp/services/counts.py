@@ -154,37 +154,6 @@ def _freeze(session: Session, count: StockCount, locations: list[Location], item
     session.flush()
 
 
-def note_exception_count(session: Session, location: Location, origin: str, why: str) -> None:
-    """During a sync batch: remember that this bin needs a count; `raise_exception_counts` creates them at the end."""
-    session.info.setdefault("exception_counts", {}).setdefault(location.id, (location, origin, why))
-
-
-def raise_exception_counts(session: Session) -> list[int]:
-    """The counts noted during the batch, in location order: freezing updates location rows, and two
-    batches that lock them in one order cannot deadlock on them."""
-    created = []
-    for _, (location, origin, why) in sorted(session.info.pop("exception_counts", {}).items()):
-        try:
-            with session.begin_nested():
-                count = count_for_exception(session, location, origin, why)
-        except Conflict:
-            continue  # a count of that bin started meanwhile: it is being counted, which is what was wanted
-        if count is not None:
-            created.append(count.id)
-    return created
-
-
-def count_for_exception(session: Session, location: Location, origin: str, why: str) -> StockCount | None:
-    """A short pick or negative stock: that bin gets a real count (unless it is being counted already)."""
-    if location.kind not in STOCK_HOLDING_KINDS or location.kind == "carton":
-        return None
-    already = session.scalar(select(CountLocation.id).join(StockCount, StockCount.id == CountLocation.count_id)
-                             .where(CountLocation.location_id == location.id, StockCount.state == COUNTING).limit(1))
-    if already:
-        return None
-    return create_count(session, CountRequest(locations=[location.code], note=why), None, origin=origin, lock=False)
-
-
 # --- reading what was counted ---------------------------------------------------------------
 
 def scope_item_ids(count: StockCount) -> set[int]:

@@ -25,7 +25,7 @@ from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
-from webapp.services.counts import note_exception_count, raise_exception_counts
+from webapp.services.count_floor import flag_count_scan, note_exception_count, raise_exception_counts
 from webapp.services.floor_effects import apply_floor_effects
 from webapp.services.ledger import MovementInput, add_flag, lock_totals, post_movement
 from webapp.services.picking import record_short
@@ -262,6 +262,8 @@ def _gs1(code: str) -> dict | None:
 
 def _post(session: Session, p: Prepared, totals: dict, effects, seqs) -> list[Movement]:
     first = p.movements[0]
+    if first.kind == "count":
+        flag_count_scan(session, first)
     posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects,
                             seq=next(seqs, None)) for m in p.movements]
     if first.kind == "short":
