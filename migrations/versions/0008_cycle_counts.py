@@ -75,6 +75,37 @@ def upgrade() -> None:
         sa.UniqueConstraint("count_id", "line_no"),
     )
     op.create_index("ix_count_line_item", "count_line", ["item_id", "status"])
+    _open_count_tasks_become_counts()
+
+
+def _open_count_tasks_become_counts() -> None:
+    """Every open count task (a short pick's bin) becomes a real count of its bin, frozen now with what the
+    projection holds there; the task is marked `converted`. One count per bin, like the app makes them."""
+    conn = op.get_bind()
+    tasks = conn.execute(sa.text(
+        "SELECT t.id, t.location_id, t.reason, l.warehouse_id FROM count_task t JOIN location l ON l.id = t.location_id "
+        "WHERE t.status = 'open' AND l.warehouse_id IS NOT NULL ORDER BY t.id")).all()
+    freeze_seq = conn.execute(sa.text("SELECT COALESCE(MAX(seq), 0) FROM movement")).scalar()
+    done_bins = set()
+    for task_id, location_id, reason, warehouse_id in tasks:
+        conn.execute(sa.text("UPDATE count_task SET status = 'converted' WHERE id = :id"), {"id": task_id})
+        if location_id in done_bins:
+            continue
+        done_bins.add(location_id)
+        count_id = conn.execute(sa.text(
+            "INSERT INTO stock_count (warehouse_id, state, origin, item_ids, note, freeze_seq, created_at) "
+            "VALUES (:w, 'counting', 'short_pick', '', :note, :seq, CURRENT_TIMESTAMP) RETURNING id"),
+            {"w": warehouse_id, "note": reason or "count task", "seq": freeze_seq}).scalar()
+        conn.execute(sa.text("INSERT INTO count_location (count_id, location_id) VALUES (:c, :l)"),
+                     {"c": count_id, "l": location_id})
+        levels = conn.execute(sa.text("SELECT item_id, lot, qty FROM stock_level WHERE location_id = :l AND qty <> 0 "
+                                      "ORDER BY item_id, lot"), {"l": location_id}).all()
+        for line_no, (item_id, lot, qty) in enumerate(levels, start=1):
+            conn.execute(sa.text(
+                "INSERT INTO count_line (count_id, line_no, location_id, item_id, lot, at_freeze, status, blocks, "
+                "reason, note) VALUES (:c, :n, :l, :i, :lot, :q, 'counting', :no, '', '')"),
+                {"c": count_id, "n": line_no, "l": location_id, "i": item_id, "lot": lot, "q": qty, "no": False})
+        conn.execute(sa.text("UPDATE location SET frozen = :yes WHERE id = :l"), {"yes": True, "l": location_id})
 
 
 def downgrade() -> None:

@@ -364,3 +364,40 @@ def test_a_count_scan_no_open_count_waits_for_is_applied_and_flagged_for_the_sup
     assert all("count_not_open" in r["flags"] for r in (elsewhere, late, no_count))
     exceptions = client.get("/api/v1/exceptions", headers=bearer(site["sup"])).get_json()["items"]
     assert sum(e["code"] == "count_not_open" for e in exceptions) == 3
+
+
+def test_open_count_tasks_from_before_counts_existed_become_frozen_counts_on_upgrade(database_url):
+    from sqlalchemy import create_engine
+
+    from webapp.db.migrate import downgrade, upgrade
+
+    downgrade(database_url, "0004")
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO location (id, code, kind, name, timezone, temperature, level, walk_key, frozen, "
+                          "created_at) VALUES (1, 'WH1', 'warehouse', '', 'UTC', '', 0, '', :no, CURRENT_TIMESTAMP)"), {"no": False})
+        conn.execute(text("INSERT INTO location (id, code, kind, name, parent_id, warehouse_id, timezone, temperature, level, "
+                          "walk_key, frozen, created_at) VALUES (2, 'A-01', 'bin', '', 1, 1, 'UTC', '', 0, '', :no, "
+                          "CURRENT_TIMESTAMP)"), {"no": False})
+        conn.execute(text("INSERT INTO item (id, sku, name, base_uom, unit_cost_cents, reorder_point, reorder_qty, "
+                          "safety_stock, abc_class, temperature, lot_tracked, created_at) VALUES (1, 'SKU-1', 'One', 'EA', "
+                          "0, 0, 0, 0, 'C', 'ambient', :no, CURRENT_TIMESTAMP)"), {"no": False})
+        conn.execute(text("INSERT INTO stock_level (item_id, location_id, lot, warehouse_id, expiry, qty) "
+                          "VALUES (1, 2, '', 1, '', 7)"))
+        for reason in ("short pick for SO-1", "short pick for SO-2"):
+            conn.execute(text("INSERT INTO count_task (location_id, item_id, reason, status, created_at) "
+                              "VALUES (2, 1, :r, 'open', CURRENT_TIMESTAMP)"), {"r": reason})
+    upgrade(database_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT state, origin, note FROM stock_count")).all() == [
+            ("counting", "short_pick", "short pick for SO-1")]  # one count per bin
+        assert conn.execute(text("SELECT line_no, item_id, at_freeze FROM count_line")).all() == [(1, 1, 7)]
+        assert conn.execute(text("SELECT frozen FROM location WHERE code = 'A-01'")).scalar() in (True, 1)
+        assert {s for (s,) in conn.execute(text("SELECT status FROM count_task"))} == {"converted"}
+    from sqlalchemy.orm import Session
+
+    from webapp.db.count_tables import StockCount
+
+    with Session(engine) as session:  # the app reads what the migration wrote
+        assert session.get(StockCount, 1).created_at.tzinfo is not None
+    engine.dispose()
