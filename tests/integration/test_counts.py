@@ -401,3 +401,19 @@ def test_open_count_tasks_from_before_counts_existed_become_frozen_counts_on_upg
     with Session(engine) as session:  # the app reads what the migration wrote
         assert session.get(StockCount, 1).created_at.tzinfo is not None
     engine.dispose()
+
+
+def test_a_lot_frozen_in_a_bin_is_counted_by_scans_that_name_no_lot(app, client, site):
+    sync(client, site["boss"], [scan("receive", "SKU-2", 40, to="DOCK-1", lot="L7", occurred_at=at(0))],
+         device_id="boss-dev")
+    count = new_count(client, site["sup"], locations=["DOCK-1"])
+    count_scan(client, site["both"], count["id"], "SKU-2", 30, "DOCK-1", 5, device="bea-dev")  # no lot on the label
+    [line] = close(client, site["sup"], count["id"])["lines"]
+    assert (line["lot"], line["expected"], line["counted"], line["counted_by"]) == ("L7", 40, 30, "bea")
+    own = client.post(f"/api/v1/counts/{count['id']}/lines/1/approve", json={"reason": "damage"},
+                      headers=bearer(site["both"]))
+    assert own.status_code == 403 and own.get_json()["error"]["code"] == "four_eyes"  # the remapped line is still hers
+    assert client.post(f"/api/v1/counts/{count['id']}/lines/1/approve", json={"reason": "damage"},
+                       headers=bearer(site["sup"])).status_code == 200
+    assert level(client, site["boss"], "SKU-2", "DOCK-1") == 30
+    verify_clean(app)

@@ -104,3 +104,14 @@ def test_a_is_counted_weekly_b_monthly_c_quarterly():
     assert count_due("B", now - timedelta(days=30), now) and not count_due("B", now - timedelta(days=29), now)
     assert count_due("C", now - timedelta(days=91), now) and not count_due("C", now - timedelta(days=90), now)
     assert count_due("C", None, now)
+
+
+def test_a_scan_without_a_lot_counts_for_the_only_lot_frozen_there():
+    from webapp.domain.counts import line_of_scan
+
+    frozen = [("A", "x", "L1"), ("B", "x", "L1"), ("B", "x", "L2"), ("C", "x", "")]
+    assert line_of_scan(("A", "x", ""), frozen) == ("A", "x", "L1")
+    assert line_of_scan(("A", "x", "L9"), frozen) == ("A", "x", "L9")  # a lot named is a lot
+    assert line_of_scan(("B", "x", ""), frozen) == ("B", "x", "")  # two lots: no guessing
+    assert line_of_scan(("C", "x", ""), frozen) == ("C", "x", "")
+    assert line_of_scan(("A", "y", ""), frozen) == ("A", "y", "")

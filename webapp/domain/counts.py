@@ -100,6 +100,16 @@ def line_figures(frozen: dict, counted: dict, movements: dict, closed_at: dateti
     return figures
 
 
+def line_of_scan(key: tuple, frozen_keys: Iterable[tuple]) -> tuple:
+    """The line a count scan belongs to. A scan that named no lot, of an item frozen at that location under
+    exactly one lot, counts for that lot (a label without a lot barcode is not a new lot)."""
+    location, item, lot = key
+    lots = [k[2] for k in frozen_keys if k[0] == location and k[1] == item]
+    if lot == "" and len(lots) == 1 and lots[0] != "":
+        return (location, item, lots[0])
+    return key
+
+
 def tolerance_for(abc_class: str, tolerances: dict[str, Fraction | int | float | str]) -> Fraction:
     value = tolerances.get(abc_class, DEFAULT_TOLERANCE_PCT)
     return Fraction(str(value)) if not isinstance(value, (Fraction, int)) else Fraction(value)

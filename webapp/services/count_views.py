@@ -9,7 +9,8 @@ from webapp.db.models import Item, Location, User
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.counts import COUNT_STATES, COUNTING, value_cents, variance_pct
 from webapp.domain.errors import DomainError, NotFound
-from webapp.services.counts import count_scans, counted_by_key, figures, lines_of, location_ids, scope_item_ids
+from webapp.services.counts import (count_scans, counted_by_key, counted_for_lines, figures, lines_of, location_ids,
+                                   scope_item_ids)
 
 
 def _names(session: Session, ids) -> dict:
@@ -60,7 +61,7 @@ def supervisor_view(session: Session, count: StockCount) -> dict:
         results, counted = figures(session, count, lines, utcnow())
         live = {f.key: f for f in results}
     else:
-        counted = counted_by_key(count_scans(session, count))
+        counted = counted_for_lines(session, count, lines)
     codes = _codes(session, [l.location_id for l in lines] + [k[0] for k in live])
     items = _items(session, [l.item_id for l in lines] + [k[1] for k in live])
     names = _names(session, [l.approved_by_id for l in lines] + [p for _, _, people in counted.values() for p in people])

@@ -16,7 +16,7 @@ from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
 from webapp.db.models import Item, Location, User
 from webapp.domain.clock import utcnow
 from webapp.domain.counts import (CLOSED, COUNTING, LINE_APPROVED, LINE_NEEDS_SIGNOFF, LINE_RECOUNT, NEEDS_SIGNOFF,
-                                  REASON_CODES, RESOLVED_LINE_STATUSES, judge, line_figures, tolerance_for)
+                                  REASON_CODES, RESOLVED_LINE_STATUSES, judge, line_figures, line_of_scan, tolerance_for)
 from webapp.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from webapp.domain.ledger import content_digest, location_deltas
 from webapp.domain.locations import STOCK_HOLDING_KINDS
@@ -177,14 +177,21 @@ def count_scans(session: Session, count: StockCount) -> list:
     return session.execute(query.order_by(Movement.seq)).all()
 
 
-def counted_by_key(scans) -> dict:
-    """(location, item, lot) → (quantity, latest occurred_at, {scanner ids}); several scans add up."""
+def counted_by_key(scans, frozen_keys=()) -> dict:
+    """(location, item, lot) → (quantity, latest occurred_at, {scanner ids}); several scans add up.
+
+    With the count's frozen keys, a scan is booked to its line (`line_of_scan`)."""
+    frozen_keys = list(frozen_keys)
     counted: dict = {}
     for location_id, item_id, lot, qty, occurred_at, scanner in scans:
-        qty_sum, latest, people = counted.get((location_id, item_id, lot), (0, None, set()))
-        counted[(location_id, item_id, lot)] = (qty_sum + qty, max(latest, occurred_at) if latest else occurred_at,
-                                               people | {scanner})
+        key = line_of_scan((location_id, item_id, lot), frozen_keys) if frozen_keys else (location_id, item_id, lot)
+        qty_sum, latest, people = counted.get(key, (0, None, set()))
+        counted[key] = (qty_sum + qty, max(latest, occurred_at) if latest else occurred_at, people | {scanner})
     return counted
+
+
+def counted_for_lines(session: Session, count: StockCount, lines: list[CountLine]) -> dict:
+    return counted_by_key(count_scans(session, count), [(l.location_id, l.item_id, l.lot) for l in lines if l.at_freeze])
 
 
 def _moves_during(session: Session, count: StockCount, locations: list[int]) -> dict:
@@ -204,7 +211,7 @@ def _moves_during(session: Session, count: StockCount, locations: list[int]) -> 
 
 def figures(session: Session, count: StockCount, lines: list[CountLine], at: datetime):
     """Expected, counted and variance for every line (and every key counted but not frozen), as of `at`."""
-    counted = counted_by_key(count_scans(session, count))
+    counted = counted_for_lines(session, count, lines)
     frozen = {(l.location_id, l.item_id, l.lot): l.at_freeze for l in lines}
     moves = _moves_during(session, count, location_ids(session, count))
     return line_figures(frozen, {k: (q, t) for k, (q, t, _) in counted.items()}, moves, at), counted
@@ -262,8 +269,8 @@ def close_count(session: Session, count_id: int, user_id: int, tolerances: dict)
 
 
 def counted_by(session: Session, count: StockCount, line: CountLine) -> set[int]:
-    return {scanner for loc, item, lot, _, _, scanner in count_scans(session, count)
-            if (loc, item, lot) == (line.location_id, line.item_id, line.lot) and scanner is not None}
+    counted = counted_for_lines(session, count, lines_of(session, count))
+    return {p for p in counted.get((line.location_id, line.item_id, line.lot), (0, None, set()))[2] if p is not None}
 
 
 def find_line(session: Session, count: StockCount, line_no: int) -> CountLine:
