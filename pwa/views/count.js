@@ -143,7 +143,7 @@ export function countView() {
     } catch (error) {
       return refuse("Not saved, press Empty again", error.message);
     }
-    await finish(`${code} counted empty`);
+    await finish(state.task?.items?.length ? `${code} counted empty` : `${code} marked empty: unscanned items count 0`);
   }
 
   const save = h("button", { type: "button", class: "big-button go", id: "save-count", onclick: async () => {
