@@ -1,5 +1,6 @@
-"""Cycle count in a real Chromium at phone size: a counter counts a frozen bin offline (blind), goes
-online; a supervisor in a second browser context signs off; the variance report opens.
+"""Cycle count in a real Chromium: a counter counts a frozen bin offline (blind) on a phone, goes
+online; a supervisor in a second browser context signs off (on a phone, then on a tablet); the variance
+report opens.
 
 Screenshots go to tests/browser/screenshots/ (390 × 844) for a person to look at.
 """
@@ -15,12 +16,15 @@ SHOTS = Path(__file__).parent / "screenshots"
 SKU = "DH-10040"
 
 
-def shot(page, name: str) -> None:
+TABLET = {"viewport": {"width": 1024, "height": 768}, "device_scale_factor": 1, "has_touch": True, "bypass_csp": True}
+
+
+def shot(page, name: str, width: int = 390) -> None:
     from tests.browser.test_phone_screens import MIN_TARGET_PX, SMALL_TARGETS
 
     page.wait_for_selector("#flash", state="hidden")
     assert page.evaluate(SMALL_TARGETS) == [], f"{name}: targets under {MIN_TARGET_PX}px or off-screen"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name}: wider than the phone"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: wider than the screen"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
@@ -45,6 +49,7 @@ def test_a_frozen_bin_counted_offline_is_signed_off_by_a_supervisor_and_the_repo
 
     counter_phone = phone(chromium)
     supervisor_tablet = phone(chromium)
+    supervisor_desk = chromium.new_context(**TABLET)
     try:
         page = counter_phone.new_page()
         device = sign_in_then_go_offline(counter_phone, page, live_server.url, "chen")
@@ -97,6 +102,12 @@ def test_a_frozen_bin_counted_offline_is_signed_off_by_a_supervisor_and_the_repo
         desk.wait_for_selector("#signoff-count[data-state='closed']")
         shot(desk, "signoff-closed")
 
+        tablet = supervisor_desk.new_page()
+        sign_in(tablet, live_server.url, "maria")
+        open_screen(tablet, f"#/signoff/{ref}", "Count sign-off")
+        tablet.wait_for_selector(f".variance-line[data-item='{SKU}'][data-status='approved']")
+        shot(tablet, "signoff-tablet", width=1024)
+
         report = desk.request.get(live_server.url + f"/api/v1/counts/{ref}/variance-report.pdf")
         assert report.status == 200 and report.headers["content-type"] == "application/pdf"
         assert report.body().startswith(b"%PDF")
@@ -106,3 +117,4 @@ def test_a_frozen_bin_counted_offline_is_signed_off_by_a_supervisor_and_the_repo
     finally:
         counter_phone.close()
         supervisor_tablet.close()
+        supervisor_desk.close()
