@@ -18,6 +18,7 @@ import { moveView } from "./views/move.js";
 import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
+import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
 import { h } from "./views/ui.js";
@@ -31,6 +32,8 @@ const ROUTES = [
   [/^\/pack$/, packView],
   [/^\/dispatch$/, dispatchView],
   [/^\/count$/, countView],
+  [/^\/signoff$/, signoffListView],
+  [/^\/signoff\/(\d+)$/, signoffCountView],
   [/^\/status$/, statusView],
 ];
 

@@ -12,6 +12,7 @@ users_cli = AppGroup("users", help="People and API tokens.")
 db_cli = AppGroup("db", help="The database schema.")
 demo_cli = AppGroup("demo", help="The demo warehouse.")
 ledger_cli = AppGroup("ledger", help="Verify or rebuild the stock projection and hash chains.")
+counts_cli = AppGroup("counts", help="Cycle counting: ABC classes and the count schedule (for cron).")
 
 
 def _fail(err: DomainError) -> None:
@@ -70,7 +71,7 @@ def demo_seed() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, db_cli, demo_cli, ledger_cli):
+    for group in (users_cli, db_cli, demo_cli, ledger_cli, counts_cli):
         app.cli.add_command(group)
 
 
@@ -123,3 +124,23 @@ def ledger_rebuild() -> None:
     with db.unit_of_work() as s:
         changed = rebuild(s)
     click.echo(f"ledger rebuild: done ({changed} projection values corrected)")
+
+
+@counts_cli.command("abc")
+def counts_abc() -> None:
+    """Recompute every item's ABC class from the value of its issues over ABC_WINDOW_DAYS."""
+    from webapp.services.count_schedule import recompute_abc
+
+    with db.unit_of_work() as s:
+        summary = recompute_abc(s, current_app.config["ABC_WINDOW_DAYS"])
+    click.echo("abc classes: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@counts_cli.command("schedule")
+def counts_schedule() -> None:
+    """Raise counts for the stocked items that are due (A weekly, B monthly, C quarterly)."""
+    from webapp.services.count_schedule import schedule_counts
+
+    with db.unit_of_work() as s:
+        created = schedule_counts(s)
+    click.echo(f"counts scheduled: {len(created)}" + (f" ({', '.join(map(str, created))})" if created else ""))

@@ -32,6 +32,21 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'dockhand.sqlite3'}"
 
 
+def _count_tolerances() -> dict:
+    """Auto-approve tolerance per ABC class, in percent: DOCKHAND_COUNT_TOLERANCE="A=2,B=5,C=5" (default 5 each)."""
+    tolerances = {"A": "5", "B": "5", "C": "5"}
+    for part in os.environ.get("DOCKHAND_COUNT_TOLERANCE", "").split(","):
+        name, _, value = part.partition("=")
+        if name.strip() in tolerances and value.strip():
+            try:
+                if not 0 <= float(value) <= 100:
+                    raise ValueError
+            except ValueError:
+                raise ValueError(f"DOCKHAND_COUNT_TOLERANCE: {part!r} is not a percent from 0 to 100") from None
+            tolerances[name.strip()] = value.strip()
+    return tolerances
+
+
 def load_config() -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret_key(),
@@ -60,4 +75,7 @@ def load_config() -> dict:
         "LEDGER_KEY": os.environ.get("DOCKHAND_LEDGER_KEY") or None,
         "LEDGER_KEY_FILE": str(INSTANCE_DIR / "ledger_key"),
         "CHECKPOINT_DIR": os.environ.get("DOCKHAND_CHECKPOINT_DIR") or str(INSTANCE_DIR / "checkpoints"),
+        "COUNT_TOLERANCE_PCT": _count_tolerances(),
+        # Value of issues over this many days decides the ABC classes of cycle counting.
+        "ABC_WINDOW_DAYS": int(os.environ.get("DOCKHAND_ABC_WINDOW_DAYS", "90")),
     }

@@ -11,6 +11,7 @@ const WORK = [
   { href: "#/dispatch", label: "Dispatch", roles: ["picker", "supervisor", "admin"], note: "cartons out at the dock" },
   { href: "#/receive", label: "Receive", roles: ["receiver", "supervisor", "admin"], tasks: "receive" },
   { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
+  { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
 ];
 

@@ -156,9 +156,9 @@ def test_picker_picks_an_order_offline_with_a_wrong_item_and_a_short_then_server
         status, exceptions = live_server.api("GET", "/api/v1/exceptions?limit=1000", live_server.token("maria"))
         shorts = [e for e in exceptions["items"] if e["code"] == "short_pick" and e["ref"] == order]
         assert [(e["item"], e["location"]) for e in shorts] == [(b, step_b["location"])]
-        counts = live_server.sql("SELECT l.code, c.status FROM count_task c JOIN location l ON l.id = c.location_id "
-                                 "WHERE c.reason LIKE :why", why=f"%{order}%")
-        assert counts == [(step_b["location"], "open")]
+        counts = live_server.sql("SELECT l.code, c.state FROM stock_count c JOIN count_location cl ON cl.count_id = c.id "
+                                 "JOIN location l ON l.id = cl.location_id WHERE c.note LIKE :why", why=f"%{order}%")
+        assert counts == [(step_b["location"], "counting")]
         task_now = [t for t in live_server.api("GET", "/api/v1/tasks", live_server.token("asha"))[1]["tasks"]
                     if t["kind"] == "pick" and order in t["orders"]]
         assert [(s["location"], s["item"], s["qty"], s["tote"]) for s in task_now[0]["steps"] if s["status"] == "open"] == [

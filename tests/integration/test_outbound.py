@@ -90,7 +90,9 @@ def test_short_pick_is_reallocated_to_another_bin_and_the_short_bin_gets_a_count
     assert result["status"] == "applied"
     [task] = client.get("/api/v1/tasks", headers=outbound["picker_auth"]).get_json()["tasks"]
     assert [(s["location"], s["qty"], s["status"]) for s in task["steps"] if s["status"] == "open"] == [("A-01", 2, "open")]
-    assert _sql("SELECT l.code FROM count_task c JOIN location l ON l.id = c.location_id") == [("A-03",)]
+    # The short bin gets a real count: frozen, with the count's state and why.
+    assert _sql("SELECT l.code, c.state, c.origin, l.frozen FROM stock_count c JOIN count_location cl ON cl.count_id = c.id "
+                "JOIN location l ON l.id = cl.location_id") == [("A-03", "counting", "short_pick", True)]
     codes = {e["code"] for e in client.get("/api/v1/exceptions", headers=outbound["auth"]).get_json()["items"]}
     assert "short_pick" in codes
     assert stock(client, outbound["boss"])["on_hand"] == 13  # a short pick changes no stock: the count will

@@ -53,6 +53,13 @@ CONTRACT_ROLES = {
     ("post", "/api/v1/exceptions/{id}/resolve"): {"supervisor", "admin"},
     ("post", "/api/v1/rejects/{id}/resolve"): {"supervisor", "admin"},
     ("get", "/orders/{number}/packing-slip.pdf"): {"picker", "supervisor", "admin"},
+    # CONTRACT.md, "Counts"
+    ("post", "/api/v1/counts"): {"supervisor", "admin"},
+    ("get", "/api/v1/counts"): {"counter", "supervisor", "admin"},
+    ("get", "/api/v1/counts/{id}"): {"counter", "supervisor", "admin"},
+    ("post", "/api/v1/counts/{id}/close"): {"supervisor", "admin"},
+    ("post", "/api/v1/counts/{id}/lines/{line}/approve"): {"supervisor", "admin"},
+    ("post", "/api/v1/counts/{id}/lines/{line}/recount"): {"supervisor", "admin"},
 }
 
 

@@ -76,8 +76,8 @@ def intake_order(session: Session, intake: OrderIntake, user_id: int | None) -> 
             _reserve_whole(session, order, user_id)
         _move(session, order, "validated", user_id, "stock reserved at intake")
     except Conflict as err:
-        if err.code not in ("insufficient_stock", "item_blocked"):
-            raise
+        if err.code != "insufficient_stock":
+            raise  # item_blocked: no order is taken for an item under a count investigation (409)
         _move(session, order, "backordered", user_id, err.message)
     return order, True
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from webapp.db.floor_tables import Carton
 from webapp.db.ledger_tables import Movement
 from webapp.db.models import Device, DeviceSignin, User
-from webapp.db.order_tables import CountTask, ExceptionRecord, RejectedMovement, SalesOrder
+from webapp.db.order_tables import ExceptionRecord, RejectedMovement, SalesOrder
 from webapp.db.upsert import allocate_movement_seqs
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import DomainError, Forbidden
@@ -31,6 +31,7 @@ from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
+from webapp.services.count_floor import flag_count_scan, note_exception_count, raise_exception_counts
 from webapp.services.floor_effects import ORDER_COUNTER, apply_floor_effects
 from webapp.services.ledger import MovementInput, add_flag, post_movement
 from webapp.services.locks import lock_in_order
@@ -73,7 +74,9 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
                            po_numbers={m.ref for m in movements if m.ref and m.kind == "receive"},
                            movement_ids=[m.id for m in movements]).totals
     # Written once at the end: no device UPDATE per movement.
+    session.info.pop("exception_counts", None)
     last_seq = _apply_all(session, to_apply, totals, device.last_device_seq if resubmitted_for is None else -1)
+    raise_exception_counts(session)  # short picks and negative stock: their bins get counts, in location order
     if resubmitted_for is None:
         device.last_device_seq, device.last_seen_at = last_seq, now
     for p in prepared:
@@ -93,6 +96,7 @@ def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, last_se
         with session.begin_nested():
             return _apply_in_order(session, to_apply, totals, last_seq, effects, careful=False)
     except (IntegrityError, DataError, DomainError):
+        session.info.pop("exception_counts", None)  # noted by work that was just undone
         for total in totals.values():
             session.refresh(total)  # the in-memory numbers moved with the undone work
         return _apply_in_order(session, to_apply, totals, last_seq, effects, careful=True)
@@ -282,10 +286,15 @@ def _gs1(code: str) -> dict | None:
 
 def _post(session: Session, p: Prepared, totals: dict, effects, seqs) -> list[Movement]:
     first = p.movements[0]
+    if first.kind == "count":
+        flag_count_scan(session, first)
     posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects,
                             seq=next(seqs, None)) for m in p.movements]
     if first.kind == "short":
         _short_pick(session, first)
+    for m in p.movements:
+        if "negative_stock" in m.flags and m.from_location is not None:
+            note_exception_count(session, m.from_location, "negative_stock", f"negative stock after {m.kind} {m.id}")
     if p.floor.item is None:
         _mark_carton_dispatched(session, first.from_location.code)
     return posted
@@ -355,7 +364,7 @@ def _short_pick(session: Session, m: MovementInput) -> None:
     outcome = record_short(session, m.ref, m.item_id, m.from_location, m.qty_base) if m.ref else "no order"
     session.add(ExceptionRecord(code="short_pick", item_id=m.item_id, location_id=m.from_location.id, ref=m.ref,
                                 detail=f"{m.qty_base} missing at {m.from_location.code}: {outcome}"))
-    session.add(CountTask(location_id=m.from_location.id, item_id=m.item_id, reason=f"short pick for {m.ref or '-'}"))
+    note_exception_count(session, m.from_location, "short_pick", f"short pick for {m.ref or '-'}")
 
 
 def finish_results(results: list[dict]) -> list[dict]:

@@ -2,8 +2,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.db.models import Location
-from webapp.db.order_tables import CountTask
+from webapp.db.count_tables import StockCount
+from webapp.domain.counts import COUNTING
 from webapp.domain.roles import COUNTER, PICKER, SUPERVISORS
 
 
@@ -13,7 +13,7 @@ def open_tasks(session: Session, roles: frozenset[str], user_id: int, limit: int
     if roles & {PICKER, *SUPERVISORS}:
         tasks += _pick_tasks(session, limit, None if roles & set(SUPERVISORS) else user_id)
     if roles & {COUNTER, *SUPERVISORS}:
-        tasks += _count_tasks(session, limit)
+        tasks += _count_tasks(session, limit, user_id, only_theirs=not roles & set(SUPERVISORS))
     return tasks
 
 
@@ -29,7 +29,20 @@ def _pick_tasks(session: Session, limit: int, picker_id: int | None) -> list[dic
     return [task for task in (task_json(session, t) for t in tasks) if any(s["status"] == "open" for s in task["steps"])]
 
 
-def _count_tasks(session: Session, limit: int) -> list[dict]:
-    rows = session.execute(select(CountTask, Location.code).join(Location, Location.id == CountTask.location_id)
-                           .where(CountTask.status == "open").order_by(CountTask.id).limit(limit)).all()
-    return [{"kind": "count", "id": task.id, "location": code, "reason": task.reason} for task, code in rows]
+def _count_tasks(session: Session, limit: int, user_id: int, only_theirs: bool) -> list[dict]:
+    """Counts still counting (a counter: theirs and unassigned ones), blind: locations, never quantities.
+
+    A recount is a new count, so it comes back to the device as a task of its own.
+    """
+    from webapp.services.count_views import counter_view
+
+    query = select(StockCount).where(StockCount.state == COUNTING)
+    if only_theirs:
+        query = query.where((StockCount.assigned_to_id.is_(None)) | (StockCount.assigned_to_id == user_id))
+    tasks = []
+    for count in session.scalars(query.order_by(StockCount.id).limit(limit)):
+        view = counter_view(session, count, user_id)
+        tasks.append({"kind": "count", "id": count.id, "ref": view["ref"], "location": view["locations"][0],
+                      "locations": view["locations"], "items": view["items"], "reason": count.note,
+                      "origin": count.origin, "assigned_to": view["assigned_to"], "counted": view["counted"]})
+    return tasks

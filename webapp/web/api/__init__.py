@@ -10,6 +10,7 @@ def load_endpoint_modules() -> None:
         admin_api,
         auth_api,
         catalogue_api,
+        counts_api,
         openapi,
         orders_api,
         packing_api,
