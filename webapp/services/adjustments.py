@@ -11,7 +11,7 @@ from webapp.domain.clock import utcnow
 from webapp.domain.errors import NotFound
 from webapp.domain.locations import STOCK_HOLDING_KINDS
 from webapp.services.catalogue import find_item, find_location
-from webapp.services.floor_effects import apply_floor_effects
+from webapp.services.exceptions import open_exceptions_for
 from webapp.services.ledger import MovementInput, post_movement
 
 
@@ -42,7 +42,8 @@ def post_adjustment(session: Session, adjustment: Adjustment, user_id: int, cont
         qty_base=scanned.to_base(abs(adjustment.qty)), qty_scanned=abs(adjustment.qty), uom=scanned.uom,
         to_location=location if adds else None, from_location=None if adds else location, lot=adjustment.lot,
         reason=adjustment.reason, corrects_seq=corrects, scanned_by_id=user_id, sent_by_id=user_id,
-        occurred_at=utcnow(), content_hash=content_hash), before_append=apply_floor_effects(session))
+        occurred_at=utcnow(), content_hash=content_hash))
+    open_exceptions_for(session, movement)
     return {"id": movement.id, "seq": movement.seq, "kind": kind, "qty_base": movement.qty_base,
             "balance_after": movement.to_balance_after if adds else movement.from_balance_after,
             "corrects_seq": corrects, "flags": [f for f in movement.flags.split(",") if f]}

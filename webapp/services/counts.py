@@ -21,6 +21,7 @@ from webapp.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from webapp.domain.ledger import content_digest, location_deltas
 from webapp.domain.locations import STOCK_HOLDING_KINDS
 from webapp.services.catalogue import find_item, find_location
+from webapp.services.exceptions import open_exceptions_for
 from webapp.services.ledger import MovementInput, lock_totals, post_movement
 from webapp.services.order_flow import retry_backorders  # counts sit above orders: orders never look at counts
 
@@ -333,6 +334,7 @@ def _post_variance(session: Session, count: StockCount, line: CountLine, user_id
             uom=session.get(Item, line.item_id).base_uom, to_location=location if adds else None,
             from_location=None if adds else location, ref=str(count.id), lot=line.lot, reason=f"count: {reason}",
             scanned_by_id=user_id, sent_by_id=user_id, occurred_at=now, content_hash=content_digest(fields)))
+        open_exceptions_for(session, movement)
         line.adjustment_seq = movement.seq
     line.status, line.approved_by_id, line.approved_at, line.reason = LINE_APPROVED, user_id, now, reason
 

@@ -163,7 +163,7 @@ def _seed_stock(session: Session) -> int:
     from webapp.db.models import ItemUom
     from webapp.domain.clock import utcnow
     from webapp.domain.ledger import content_digest
-    from webapp.services.floor_effects import apply_floor_effects
+    from webapp.services.exceptions import open_exceptions_for
     from webapp.services.ledger import MovementInput, post_movement
 
     done = set(session.scalars(select(Movement.id).where(Movement.id.like("demo-receipt-%"))))
@@ -181,11 +181,12 @@ def _seed_stock(session: Session) -> int:
         qty = case * (2 + n % 9)
         lot = f"L{2611 + n % 5}-{n:03d}" if item.lot_tracked else ""
         expiry = (date(2026, 12, 20) + timedelta(days=(n * 13) % 200)).isoformat() if item.lot_tracked else ""
-        post_movement(session, MovementInput(
+        movement = post_movement(session, MovementInput(
             id=movement_id, kind="receive", item_id=item.id, warehouse_id=location.warehouse_id, qty_base=qty,
             qty_scanned=qty // case, uom="CS" if case > 1 else "EA", to_location=location, lot=lot, expiry=expiry,
             reason="opening stock", scanned_by_id=admin_id, sent_by_id=admin_id, device_id="demo-seed",
-            occurred_at=utcnow(), content_hash=content_digest({"demo": item.sku})), before_append=apply_floor_effects(session))
+            occurred_at=utcnow(), content_hash=content_digest({"demo": item.sku})))
+        open_exceptions_for(session, movement)
         added += 1
     return added
 

@@ -1,7 +1,10 @@
 """What a floor movement does beyond stock levels: to orders (pick, pack, dispatch) and to
-purchase orders (receive). Runs inside post_movement, with the item's total already locked,
-before the movement is hashed, so the flags it raises are part of the record.
+purchase orders (receive). The sync use case runs it between staging a movement and appending it,
+with the item's total locked, so the flags it raises are part of the hashed record; it returns the
+changes it made to the item's reserved, committed and in-transit numbers.
 """
+from dataclasses import dataclass
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -18,25 +21,36 @@ from webapp.services.picking import record_pick
 ORDER_COUNTER = {"pick": "qty_picked", "pack": "qty_packed", "dispatch": "qty_dispatched"}
 
 
-def apply_floor_effects(session: Session):
-    def before_append(m: MovementInput, total: StockTotal) -> None:
-        if m.kind in ORDER_COUNTER and m.ref:
-            _order_effect(session, m, total)
-        elif m.kind == "receive" and m.ref:
-            _receipt_effect(session, m, total)
+@dataclass(frozen=True)
+class TotalDeltas:
+    """What a floor movement changed in its item/warehouse numbers besides on hand."""
 
-    return before_append
+    reserved: int = 0
+    committed: int = 0
+    in_transit: int = 0
 
 
-def _adjust_total(session: Session, total: StockTotal, **deltas: int) -> None:
+def apply_floor_effects(session: Session, m: MovementInput, total: StockTotal) -> TotalDeltas:
+    """A pick, pack or dispatch for an order, or a receipt against a purchase order: its lines, its state,
+    its reservations; flags added to `m` (order_not_open, unexpected_item, over_receipt, cross_warehouse…)."""
+    if m.kind in ORDER_COUNTER and m.ref:
+        return _order_effect(session, m, total)
+    if m.kind == "receive" and m.ref:
+        return _receipt_effect(session, m, total)
+    return TotalDeltas()
+
+
+def _adjust_total(session: Session, total: StockTotal, **deltas: int) -> TotalDeltas:
+    applied = TotalDeltas(**deltas)
     deltas = {name: delta for name, delta in deltas.items() if delta}
     if not deltas:
-        return
+        return applied
     session.execute(update(StockTotal)
                     .where(StockTotal.item_id == total.item_id, StockTotal.warehouse_id == total.warehouse_id)
                     .values(**{name: getattr(StockTotal, name) + delta for name, delta in deltas.items()}))
     for name, delta in deltas.items():
         set_committed_value(total, name, getattr(total, name) + delta)
+    return applied
 
 
 def _spread(lines: list, attr: str, qty: int) -> list[int]:
@@ -51,7 +65,7 @@ def _spread(lines: list, attr: str, qty: int) -> list[int]:
     return taken
 
 
-def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None:
+def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> TotalDeltas:
     order = session.execute(select(SalesOrder).where(SalesOrder.number == m.ref).with_for_update()
                             .execution_options(populate_existing=True)).scalar_one_or_none()
     lines = [] if order is None else list(session.scalars(
@@ -63,7 +77,7 @@ def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None
     if order is not None and not lines:
         add_flag(m, "unexpected_item")
     if counted_against(m.kind, m.ref, m.flags) != "order":
-        return  # stock moved; the order is untouched (the same rule the rebuild applies to the stored flags)
+        return TotalDeltas()  # stock moved; the order is untouched (the rebuild applies the same rule to the flags)
     before = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
     taken = _spread(lines, ORDER_COUNTER[m.kind], m.qty_base)
     after = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
@@ -75,9 +89,10 @@ def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None
     elif m.kind == "dispatch":
         # What leaves without having been picked (straight from a bin) was still reserved: it is gone now.
         reserved_delta -= _consume_reservations(session, lines, m.qty_base - (before - after))
-    _adjust_total(session, total, reserved=reserved_delta, committed=after - before)
+    deltas = _adjust_total(session, total, reserved=reserved_delta, committed=after - before)
     session.flush()
     _advance_order(session, order, m.kind, m.scanned_by_id)
+    return deltas
 
 
 def _consume_reservations(session: Session, lines: list, qty: int) -> int:
@@ -106,7 +121,7 @@ def _advance_order(session: Session, order: SalesOrder, kind: str, scanner_id: i
         orders.floor_transition(session, order, step, scanner_id, f"{kind} scans")
 
 
-def _receipt_effect(session: Session, m: MovementInput, total: StockTotal) -> None:
+def _receipt_effect(session: Session, m: MovementInput, total: StockTotal) -> TotalDeltas:
     po = session.execute(select(PurchaseOrder).where(PurchaseOrder.number == m.ref).with_for_update()
                          .execution_options(populate_existing=True)).scalar_one_or_none()
     lines = [] if po is None else list(session.scalars(select(PurchaseOrderLine).where(
@@ -120,10 +135,10 @@ def _receipt_effect(session: Session, m: MovementInput, total: StockTotal) -> No
     elif not lines:
         add_flag(m, "unexpected_item")
     if counted_against(m.kind, m.ref, m.flags) != "purchase_order":
-        return
+        return TotalDeltas()
     before = sum(open_on_order(l.qty, l.qty_received, po.status) for l in lines)
     _spread(lines, "qty_received", m.qty_base)
     after = sum(open_on_order(l.qty, l.qty_received, po.status) for l in lines)
     if sum(l.qty_received for l in lines) > sum(l.qty for l in lines):
         add_flag(m, "over_receipt")
-    _adjust_total(session, total, in_transit=after - before)
+    return _adjust_total(session, total, in_transit=after - before)

@@ -13,7 +13,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
 from webapp.db.models import Location
-from webapp.db.order_tables import ExceptionRecord
 from webapp.db.upsert import dialect_insert, next_movement_seq
 from webapp.domain.clock import utcnow
 from webapp.domain.ledger import EFFECTS, GENESIS_HASH, StockNumbers, choose_lot, location_deltas, movement_hash
@@ -77,13 +76,19 @@ def _add_to_level(session: Session, item_id: int, location: Location, lot: str, 
     return session.execute(insert).scalar_one()
 
 
-def post_movement(session: Session, m: MovementInput, total: StockTotal | None = None,
-                  before_append=None, seq: int | None = None) -> Movement:
-    """Append one movement and update the projection. `total` must be locked already (or is locked here).
+@dataclass
+class StagedMovement:
+    """A movement whose stock levels are applied and whose row is not yet appended."""
 
-    `before_append(movement_input, total)` may add flags and change committed/reserved (order effects)
-    before the row is hashed.
-    """
+    m: MovementInput
+    total: StockTotal
+    balances: dict[str, int]
+    on_hand_delta: int
+
+
+def stage_movement(session: Session, m: MovementInput, total: StockTotal | None = None) -> StagedMovement:
+    """Apply a movement to the stock levels (lot chosen first-expiry-first-out when none was scanned) and flag
+    what the levels say (negative stock, a frozen location). `total` must be locked already (or is locked here)."""
     assert m.qty_base >= 0, "quantities are validated before they reach the ledger"
     if total is None:
         total = lock_totals(session, [(m.item_id, m.warehouse_id)])[(m.item_id, m.warehouse_id)]
@@ -99,9 +104,13 @@ def post_movement(session: Session, m: MovementInput, total: StockTotal | None =
         if location is not None and location.frozen and m.kind != "count":
             add_flag(m, "location_frozen")
     on_hand_delta = sum(c.delta for c in location_deltas(m.kind, m.qty_base))
-    if before_append is not None:
-        before_append(m, total)
+    return StagedMovement(m, total, balances, on_hand_delta)
 
+
+def append_movement(session: Session, staged: StagedMovement, seq: int | None = None) -> Movement:
+    """The one place a movement row is written: hashed onto its chain (flags included), with on hand and the
+    chain head of its item/warehouse total moved in the same transaction."""
+    m, total, balances = staged.m, staged.total, staged.balances
     now = utcnow()
     fields = {
         "seq": seq if seq is not None else next_movement_seq(session),
@@ -138,19 +147,21 @@ def post_movement(session: Session, m: MovementInput, total: StockTotal | None =
     session.execute(
         update(StockTotal)
         .where(StockTotal.item_id == m.item_id, StockTotal.warehouse_id == m.warehouse_id)
-        .values(on_hand=StockTotal.on_hand + on_hand_delta, chain_head=fields["hash"],
+        .values(on_hand=StockTotal.on_hand + staged.on_hand_delta, chain_head=fields["hash"],
                 chain_length=StockTotal.chain_length + 1)
     )
     # Keep the locked row's in-memory copy in step without marking it dirty (the UPDATE above is the write).
-    set_committed_value(total, "on_hand", total.on_hand + on_hand_delta)
+    set_committed_value(total, "on_hand", total.on_hand + staged.on_hand_delta)
     set_committed_value(total, "chain_head", fields["hash"])
     set_committed_value(total, "chain_length", total.chain_length + 1)
-    movement = Movement(**fields)
-    for flag in m.flags:
-        session.add(ExceptionRecord(code=flag, movement_seq=fields["seq"], item_id=m.item_id,
-                                    location_id=(m.from_location or m.to_location).id if (m.from_location or m.to_location) else None,
-                                    ref=m.ref, detail=f"{m.kind} of {m.qty_base} by device {m.device_id or '-'}"))
-    return movement
+    return Movement(**fields)
+
+
+def post_movement(session: Session, m: MovementInput, total: StockTotal | None = None,
+                  seq: int | None = None) -> Movement:
+    """A movement that touches nothing but stock (an adjustment, a count's correction, opening stock):
+    staged and appended. Floor scans go through services/sync.py, which adds what they do to orders."""
+    return append_movement(session, stage_movement(session, m, total), seq)
 
 
 def _lot_at(session: Session, item_id: int, location: Location, qty_base: int, expiry: str) -> tuple[str, str]:

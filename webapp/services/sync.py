@@ -33,7 +33,8 @@ from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
 from webapp.services.count_floor import flag_count_scan, note_exception_count, raise_exception_counts
 from webapp.services.floor_effects import ORDER_COUNTER, apply_floor_effects
-from webapp.services.ledger import MovementInput, add_flag, post_movement
+from webapp.services.exceptions import open_exceptions_for
+from webapp.services.ledger import MovementInput, add_flag, append_movement, stage_movement
 from webapp.services.locks import lock_in_order
 from webapp.services.packing import carton_stock
 from webapp.services.picking import record_short
@@ -91,24 +92,23 @@ def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, last_se
     """Apply in device order. Fast path: the whole batch under one savepoint. If any movement fails,
     that is undone and the batch is applied again with a savepoint per movement, so the bad one is
     undone alone and the rest still apply."""
-    effects = apply_floor_effects(session)
     try:
         with session.begin_nested():
-            return _apply_in_order(session, to_apply, totals, last_seq, effects, careful=False)
+            return _apply_in_order(session, to_apply, totals, last_seq, careful=False)
     except (IntegrityError, DataError, DomainError):
         session.info.pop("exception_counts", None)  # noted by work that was just undone
         for total in totals.values():
             session.refresh(total)  # the in-memory numbers moved with the undone work
-        return _apply_in_order(session, to_apply, totals, last_seq, effects, careful=True)
+        return _apply_in_order(session, to_apply, totals, last_seq, careful=True)
 
 
-def _apply_in_order(session, to_apply, totals, last_seq, effects, careful: bool) -> int:
+def _apply_in_order(session, to_apply, totals, last_seq, careful: bool) -> int:
     seqs = iter(allocate_movement_seqs(session, sum(len(p.movements) for p in to_apply)))
     for p in to_apply:
         if p.floor.device_seq < last_seq:
             for m in p.movements:
                 add_flag(m, "out_of_order")
-        p.result = _apply_one(session, p, totals, effects, seqs, careful)
+        p.result = _apply_one(session, p, totals, seqs, careful)
         if p.result["status"] == "applied":
             last_seq = max(last_seq, p.floor.device_seq)
     return last_seq
@@ -284,12 +284,18 @@ def _gs1(code: str) -> dict | None:
         return None
 
 
-def _post(session: Session, p: Prepared, totals: dict, effects, seqs) -> list[Movement]:
+def _post(session: Session, p: Prepared, totals: dict, seqs) -> list[Movement]:
     first = p.movements[0]
     if first.kind == "count":
         flag_count_scan(session, first)
-    posted = [post_movement(session, m, totals[(m.item_id, m.warehouse_id)], before_append=effects,
-                            seq=next(seqs, None)) for m in p.movements]
+    posted = []
+    for m in p.movements:  # what a scan does, in order:
+        total = totals[(m.item_id, m.warehouse_id)]
+        staged = stage_movement(session, m, total)  # 1. stock levels; negative_stock, location_frozen
+        apply_floor_effects(session, m, total)  # 2. its order or purchase order; reserved/committed/in transit
+        movement = append_movement(session, staged, seq=next(seqs, None))  # 3. the hashed row, on hand
+        open_exceptions_for(session, movement)  # 4. each flag for the supervisor
+        posted.append(movement)
     if first.kind == "short":
         _short_pick(session, first)
     for m in p.movements:
@@ -307,14 +313,14 @@ def _applied(p: Prepared, posted: list[Movement]) -> dict:
     return {"id": p.movement_id, "status": "applied", "seq": posted[0].seq, "flags": flags}
 
 
-def _apply_one(session: Session, p: Prepared, totals: dict, effects, seqs, careful: bool) -> dict:
+def _apply_one(session: Session, p: Prepared, totals: dict, seqs, careful: bool) -> dict:
     first = p.movements[0]
     if not careful:
-        return _applied(p, _post(session, p, totals, effects, seqs))  # errors undo the whole fast path
+        return _applied(p, _post(session, p, totals, seqs))  # errors undo the whole fast path
     touched = [totals[(m.item_id, m.warehouse_id)] for m in p.movements]
     try:
         with session.begin_nested():
-            posted = _post(session, p, totals, effects, seqs)
+            posted = _post(session, p, totals, seqs)
     except IntegrityError:
         # Another request inserted this id after we looked: the unique constraint decided.
         for total in touched:

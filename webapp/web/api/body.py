@@ -1,4 +1,6 @@
 """Reading and checking JSON bodies at the edge: wrong shapes are 400s that name the field."""
+import re
+
 from flask import request
 
 from webapp.domain.text import MAX_JSON_DEPTH, check_json_value
@@ -47,12 +49,14 @@ WIDE_PAGING_PARAMETERS = [PAGING_PARAMETERS[0],
 def page_args(max_cursor: int = INT4_MAX) -> tuple[int, int]:
     """`?limit=` (1 to 1000, default 100) and `?cursor=` (a next_cursor from an earlier page) → (after, limit).
 
-    `max_cursor`: the largest id of the rows paged (INT8_MAX for the ledger's queues)."""
+    `max_cursor`: the largest id of the rows paged (INT8_MAX for the ledger's queues). The checks are exactly
+    the patterns PAGING_PARAMETERS / WIDE_PAGING_PARAMETERS promise: 9 digits, or 18 for the wide ones."""
     from flask import request
 
-    limit, cursor = request.args.get("limit", "100"), request.args.get("cursor", "0") or "0"
-    if (not limit.isdigit() or len(limit) > 4 or not 1 <= int(limit) <= 1000
-            or not cursor.isdigit() or len(cursor) > 19 or int(cursor) > max_cursor):
+    digits = 18 if max_cursor > INT4_MAX else 9
+    limit, cursor = request.args.get("limit", "100"), request.args.get("cursor", "0")
+    if (not re.fullmatch(r"[0-9]{1,4}", limit) or not 1 <= int(limit) <= 1000
+            or not re.fullmatch(rf"[0-9]{{1,{digits}}}", cursor)):
         raise ApiError(400, "invalid_field", "limit is 1 to 1000; cursor is a next_cursor from an earlier page")
     return int(cursor), int(limit)
 

@@ -25,7 +25,7 @@ class NewCount(Body):
         "anyOf": [{"required": ["locations"]}, {"required": ["zone"]}, {"required": ["items"]}]})
 
     locations: Codes = []
-    zone: Text(64) | None = None
+    zone: Text(64) = None  # absent, or a zone's code (null is not a zone)
     items: Codes = []
     warehouse: OptionalText(64) | None = None
     assign_to: OptionalText(64) | None = None
