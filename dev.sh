@@ -33,6 +33,9 @@ setup_python() {
   fi
 }
 
+# Where `run` listens. The demo passwords are public: this machine only, unless HOST says otherwise (HOST=0.0.0.0).
+listen_address() { echo "${HOST:-127.0.0.1}:${PORT:-5000}"; }
+
 RUNTIME_DEBS=(libzbar0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core shared-mime-info)
 TEST_DEBS=(postgresql chromium poppler-utils)
 
@@ -42,15 +45,13 @@ case "${1:-}" in
     setup_python run
     "$VENV/bin/flask" --app webapp db upgrade
     "$VENV/bin/flask" --app webapp demo seed
-    PORT="${PORT:-5000}"
-    # The demo passwords are public: listen on this machine only, unless HOST says otherwise (HOST=0.0.0.0).
-    HOST="${HOST:-127.0.0.1}"
+    ADDRESS="$(listen_address)"
     echo
-    echo "Dockhand is at http://${HOST}:${PORT}/  (sign in at /login)"
+    echo "Dockhand is at http://${ADDRESS}/  (sign in at /login)"
     echo "Demo sign-ins (password dockhand-demo): asha picker, ravi receiver, chen counter,"
     echo "  maria supervisor, admin admin, erp integration"
     echo
-    exec "$VENV/bin/gunicorn" --bind "${HOST}:${PORT}" --workers 1 --threads 8 --access-logfile - "webapp:create_app()"
+    exec "$VENV/bin/gunicorn" --bind "${ADDRESS}" --workers 1 --threads 8 --access-logfile - "webapp:create_app()"
     ;;
   test)
     apt_install "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"
@@ -58,8 +59,11 @@ case "${1:-}" in
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  address)
+    listen_address
+    ;;
   *)
-    echo "usage: ./dev.sh run | ./dev.sh test [pytest args]" >&2
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest args] | ./dev.sh address" >&2
     exit 2
     ;;
 esac
