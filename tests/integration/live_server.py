@@ -7,7 +7,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -64,3 +66,16 @@ class LiveServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def all_at_once(count: int, call) -> list:
+    """call(session, n) for n in range(count), each on its own connection, released together by a barrier."""
+    barrier = threading.Barrier(count)
+
+    def run(n):
+        session = requests.Session()
+        barrier.wait()
+        return call(session, n)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))

@@ -1,33 +1,12 @@
 """Concurrency, proved with real separate connections through two gunicorn worker processes."""
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 from sqlalchemy import text
 
 from tests.integration.floor import scan, small_warehouse, sync
-from tests.integration.live_server import LiveServer
+from tests.integration.live_server import LiveServer, all_at_once
 from webapp.extensions import db
-
-
-@pytest.fixture
-def live(app):
-    server = LiveServer(app.config["DATABASE_URL"]).start()
-    yield server
-    server.stop()
-
-
-def _all_at_once(count: int, call) -> list:
-    barrier = threading.Barrier(count)
-
-    def run(n):
-        session = requests.Session()
-        barrier.wait()
-        return call(session, n)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def _sql(query: str, **params):
@@ -45,7 +24,7 @@ def test_last_unit_is_reserved_once_under_100_concurrent_requests(app, client, m
         return session.post(f"{live.url}/api/v1/reservations", json={"item": "SKU-1", "qty": 1, "ref": f"R-{n}"},
                             headers={"Authorization": f"Bearer {erp}"}, timeout=60)
 
-    answers = _all_at_once(100, reserve)
+    answers = all_at_once(100, reserve)
     statuses = sorted(r.status_code for r in answers)
     assert statuses.count(201) == 1, statuses
     assert statuses.count(409) == 99
@@ -76,7 +55,7 @@ def test_price_edit_keeps_the_reservation_while_other_orders_grab_stock(app, cli
         return session.post(f"{live.url}/api/v1/orders", json={"number": f"SO-B{n}", "lines": [{"item": "SKU-1", "qty": 1}]},
                             headers=auth, timeout=60)
 
-    answers = _all_at_once(40, edit_or_order)
+    answers = all_at_once(40, edit_or_order)
     assert all(r.status_code in (200, 201) for r in answers), [r.text for r in answers if r.status_code >= 300]
     order_a = client.get("/api/v1/orders/SO-A", headers=auth).get_json()
     assert order_a["state"] == "validated"
@@ -97,7 +76,7 @@ def test_twenty_clients_posting_the_same_batch_apply_each_movement_once(app, cli
         return session.post(f"{live.url}/api/v1/sync", json={"device_id": "handheld-9", "movements": batch},
                             headers={"Authorization": f"Bearer {picker}"}, timeout=120)
 
-    answers = _all_at_once(20, post)
+    answers = all_at_once(20, post)
     assert {r.status_code for r in answers} == {200}
     applied = [res["id"] for r in answers for res in r.json()["results"] if res["status"] == "applied"]
     statuses = {res["status"] for r in answers for res in r.json()["results"]}

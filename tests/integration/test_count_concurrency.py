@@ -1,17 +1,9 @@
 """Counts under concurrency, through two gunicorn worker processes and real separate connections."""
-import pytest
 import requests
 
 from tests.integration.floor import scan, small_warehouse, sync, verify_clean
-from tests.integration.test_concurrency import _all_at_once, _sql
-from tests.integration.live_server import LiveServer
-
-
-@pytest.fixture
-def live(app):
-    server = LiveServer(app.config["DATABASE_URL"]).start()
-    yield server
-    server.stop()
+from tests.integration.live_server import all_at_once
+from tests.integration.test_concurrency import _sql
 
 
 def _auth(token: str) -> dict:
@@ -27,7 +19,7 @@ def test_twenty_supervisors_counting_the_same_empty_bin_at_once_make_one_count(a
         return session.post(f"{live.url}/api/v1/counts", json={"locations": ["A-02"], "note": f"try {n}"},
                             headers=_auth(boss), timeout=60)
 
-    statuses = sorted(r.status_code for r in _all_at_once(20, create))
+    statuses = sorted(r.status_code for r in all_at_once(20, create))
     assert statuses == [201] + [409] * 19, statuses
     assert _sql("SELECT COUNT(*) FROM count_location")[0][0] == 1
 
@@ -48,7 +40,7 @@ def test_one_line_approved_at_once_by_many_posts_one_adjustment(app, client, mak
         return session.post(f"{live.url}/api/v1/counts/{count['id']}/lines/{line['line']}/approve",
                             json={"reason": "theft"}, headers=_auth(boss if n % 2 else other), timeout=60)
 
-    answers = _all_at_once(20, approve)
+    answers = all_at_once(20, approve)
     statuses = sorted(r.status_code for r in answers)
     assert statuses == [200] + [409] * 19, [(r.status_code, r.text[:200]) for r in answers]
     assert _sql("SELECT kind, qty_base FROM movement WHERE ref = :r AND kind LIKE 'adjust%'", r=str(count["id"])) == [

@@ -8,7 +8,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 from sqlalchemy import text
 
@@ -18,13 +17,6 @@ from webapp.extensions import db
 from webapp.services.catalogue import create_location
 
 ROUNDS = 40
-
-
-@pytest.fixture
-def live(app):
-    server = LiveServer(app.config["DATABASE_URL"]).start()
-    yield server
-    server.stop()
 
 
 def _at_once(*calls) -> list:

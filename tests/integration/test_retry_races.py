@@ -2,35 +2,12 @@
 
 Each device has its own lock, so nothing serialises these batches but the database itself.
 """
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-import requests
 from sqlalchemy import text
 
 from tests.integration.floor import scan, small_warehouse
-from tests.integration.live_server import LiveServer
+from tests.integration.live_server import all_at_once
 from webapp.extensions import db
-
-
-@pytest.fixture
-def live(app):
-    server = LiveServer(app.config["DATABASE_URL"]).start()
-    yield server
-    server.stop()
-
-
-def _all_at_once(count: int, call) -> list:
-    barrier = threading.Barrier(count)
-
-    def run(n):
-        session = requests.Session()
-        barrier.wait()
-        return call(session, n)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def _sql(query: str):
@@ -47,7 +24,7 @@ def test_the_same_batch_from_twelve_devices_at_once_applies_each_movement_once(a
         return session.post(f"{live.url}/api/v1/sync", json={"device_id": f"handheld-{n}", "movements": batch},
                             headers={"Authorization": f"Bearer {ravi}"}, timeout=120)
 
-    answers = _all_at_once(12, post)
+    answers = all_at_once(12, post)
     assert {r.status_code for r in answers} == {200}, [r.text for r in answers if r.status_code != 200]
     results = [res for r in answers for res in r.json()["results"]]
     assert {res["status"] for res in results} <= {"applied", "duplicate"}, results
@@ -70,7 +47,7 @@ def test_one_id_with_different_content_from_twelve_devices_at_once_applies_one_a
                             json={"device_id": f"handheld-{n}", "movements": [{**movement, "qty": n + 1}]},
                             headers={"Authorization": f"Bearer {ravi}"}, timeout=120)
 
-    answers = _all_at_once(12, post)
+    answers = all_at_once(12, post)
     assert {r.status_code for r in answers} == {200}, [r.text for r in answers if r.status_code != 200]
     results = [r.json()["results"][0] for r in answers]
     applied = [res for res in results if res["status"] == "applied"]
