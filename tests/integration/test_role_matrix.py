@@ -60,6 +60,15 @@ CONTRACT_ROLES = {
     ("post", "/api/v1/counts/{id}/close"): {"supervisor", "admin"},
     ("post", "/api/v1/counts/{id}/lines/{line}/approve"): {"supervisor", "admin"},
     ("post", "/api/v1/counts/{id}/lines/{line}/recount"): {"supervisor", "admin"},
+    # CONTRACT.md: suppliers, items, purchase orders
+    ("post", "/api/v1/suppliers"): {"admin", "integration", "supervisor"},
+    ("get", "/api/v1/suppliers"): {"admin", "integration", "supervisor"},
+    ("get", "/api/v1/suppliers/{code}"): {"admin", "integration", "supervisor"},
+    ("patch", "/api/v1/suppliers/{code}"): {"admin", "integration", "supervisor"},
+    ("patch", "/api/v1/items/{sku}"): {"admin", "integration"},
+    ("get", "/api/v1/purchase-orders"): {"integration", "admin", "supervisor", "receiver"},
+    ("get", "/api/v1/purchase-orders/{number}"): {"integration", "admin", "supervisor", "receiver"},
+    ("post", "/api/v1/purchase-orders/{number}/close"): {"supervisor", "admin", "integration"},
 }
 
 

@@ -110,6 +110,7 @@ class Item(SQLModel, table=True):
     safety_stock: int = Field(default=0)
     abc_class: str = Field(default="C", max_length=1)
     temperature: str = Field(default="ambient", max_length=16)  # ambient, chilled, frozen
+    category: str = Field(default="", max_length=64)
     lot_tracked: bool = Field(default=False)
     supplier_id: int | None = Field(default=None, foreign_key="supplier.id")
     created_at: datetime = Field(default_factory=utcnow)

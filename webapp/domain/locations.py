@@ -4,6 +4,8 @@ from webapp.domain.errors import DomainError
 LOCATION_KINDS = ("warehouse", "zone", "aisle", "bin", "dock", "tote", "pack", "outbound", "carton")
 # Stock may sit in any of these; a warehouse, zone or aisle only groups.
 STOCK_HOLDING_KINDS = frozenset({"bin", "dock", "tote", "pack", "outbound", "carton"})
+# Temperature zones an item needs and a bin offers.
+TEMPERATURE_ZONES = ("ambient", "chilled", "frozen")
 # Where goods may leave the building from, recorded on a dispatch.
 DISPATCH_DOORS = frozenset({"dock", "outbound", "pack"})
 

@@ -1,7 +1,7 @@
 """Items (with barcodes and pack sizes) and locations: creating and finding them."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.db.models import Item, ItemBarcode, ItemUom, Location, Supplier
@@ -24,40 +24,113 @@ class ItemSpec:
     temperature: str = "ambient"
     supplier_code: str | None = None
     lot_tracked: bool = False
+    category: str = ""
+    safety_stock: int = 0
+
+
+# What PATCH /api/v1/items/{sku} may change (None: leave as it is); barcodes and pack sizes are replaced whole.
+@dataclass
+class ItemChanges:
+    name: str | None = None
+    barcodes: list[str] | None = None
+    uoms: list[dict] | None = None
+    unit_cost_cents: int | None = None
+    reorder_point: int | None = None
+    reorder_qty: int | None = None
+    abc_class: str | None = None
+    temperature: str | None = None
+    supplier_code: str | None = None
+    category: str | None = None
+    safety_stock: int | None = None
 
 
 def create_item(session: Session, spec: ItemSpec) -> Item:
-    packs = [PackSize(u["code"], u["factor"]) for u in spec.uoms if u["code"] != "EA"]
-    check_pack_sizes(packs)
     if spec.abc_class not in ("A", "B", "C"):
         raise DomainError("invalid_field", "abc_class is A, B or C", field="abc_class")
     if session.scalar(select(Item.id).where(Item.sku == spec.sku)):
         raise Conflict("sku_taken", f"an item with SKU {spec.sku} exists")
-    codes = [(normalise_gtin(b), "EA") for b in spec.barcodes]
-    codes += [(normalise_gtin(u["barcode"]), u["code"]) for u in spec.uoms if u.get("barcode")]
+    item = Item(sku=spec.sku, name=spec.name, unit_cost_cents=spec.unit_cost_cents, reorder_point=spec.reorder_point,
+                reorder_qty=spec.reorder_qty, abc_class=spec.abc_class, temperature=spec.temperature,
+                supplier_id=_supplier_id(session, spec.supplier_code), lot_tracked=spec.lot_tracked,
+                category=spec.category, safety_stock=spec.safety_stock)
+    session.add(item)
+    session.flush()
+    _set_codes(session, item, spec.barcodes, spec.uoms, sku=spec.sku)
+    return item
+
+
+def change_item(session: Session, sku: str, changes: ItemChanges) -> Item:
+    """Change what is given; barcodes and pack sizes are replaced whole (movements keep their base units)."""
+    item = session.scalar(select(Item).where(Item.sku == sku).with_for_update())
+    if item is None:
+        raise NotFound("unknown_item", f"no item {sku}")
+    for name in ("name", "unit_cost_cents", "reorder_point", "reorder_qty", "abc_class", "temperature", "category",
+                 "safety_stock"):
+        value = getattr(changes, name)
+        if value is not None:
+            setattr(item, name, value)
+    if changes.supplier_code is not None:
+        item.supplier_id = _supplier_id(session, changes.supplier_code or None)
+    if changes.barcodes is not None or changes.uoms is not None:
+        uoms = changes.uoms if changes.uoms is not None else item_uoms(session, item)
+        barcodes = changes.barcodes if changes.barcodes is not None else [
+            b.code for b in session.scalars(select(ItemBarcode).where(ItemBarcode.item_id == item.id,
+                                                                      ItemBarcode.uom == "EA"))]
+        session.execute(delete(ItemBarcode).where(ItemBarcode.item_id == item.id))
+        session.execute(delete(ItemUom).where(ItemUom.item_id == item.id))
+        session.flush()
+        _set_codes(session, item, barcodes, uoms, sku=item.sku)
+    session.flush()
+    return item
+
+
+def item_uoms(session: Session, item: Item) -> list[dict]:
+    """The item's pack sizes (not EA) with the barcode of each, as POST /items takes them."""
+    barcode_of = {b.uom: b.code for b in session.scalars(select(ItemBarcode).where(ItemBarcode.item_id == item.id,
+                                                                                   ItemBarcode.uom != "EA"))}
+    return [{"code": u.code, "factor": u.factor, "barcode": barcode_of.get(u.code)}
+            for u in session.scalars(select(ItemUom).where(ItemUom.item_id == item.id, ItemUom.code != "EA")
+                                     .order_by(ItemUom.id))]
+
+
+def item_json(session: Session, item: Item) -> dict:
+    supplier = session.get(Supplier, item.supplier_id) if item.supplier_id else None
+    return {"sku": item.sku, "name": item.name,
+            "barcodes": list(session.scalars(select(ItemBarcode.code).where(ItemBarcode.item_id == item.id,
+                                                                          ItemBarcode.uom == "EA"))),
+            "uoms": item_uoms(session, item), "unit_cost": item.unit_cost_cents / 100,
+            "reorder_point": item.reorder_point, "reorder_qty": item.reorder_qty, "safety_stock": item.safety_stock,
+            "abc_class": item.abc_class, "temperature": item.temperature, "category": item.category,
+            "supplier": supplier.code if supplier else None}
+
+
+def _supplier_id(session: Session, code: str | None) -> int | None:
+    if not code:
+        return None
+    supplier_id = session.scalar(select(Supplier.id).where(Supplier.code == code))
+    if supplier_id is None:
+        raise NotFound("unknown_supplier", f"no supplier {code}")
+    return supplier_id
+
+
+def _set_codes(session: Session, item: Item, barcodes: list[str], uoms: list[dict], *, sku: str) -> None:
+    """The item's pack sizes (EA always) and barcodes: each barcode unique across items and locations."""
+    packs = [PackSize(u["code"], u["factor"]) for u in uoms if u["code"] != "EA"]
+    check_pack_sizes(packs)
+    codes = [(normalise_gtin(b), "EA") for b in barcodes]
+    codes += [(normalise_gtin(u["barcode"]), u["code"]) for u in uoms if u.get("barcode")]
     wanted = [c for c, _ in codes]
     if len(set(wanted)) != len(wanted):
         raise DomainError("duplicate_barcode", "a barcode appears twice in this item")
     taken = session.scalars(select(ItemBarcode.code).where(ItemBarcode.code.in_(wanted))).all() if wanted else []
-    if taken or session.scalar(select(Location.id).where(Location.code.in_(wanted + [spec.sku]))):
+    if taken or session.scalar(select(Location.id).where(Location.code.in_(wanted + [sku]))):
         raise Conflict("barcode_taken", f"barcode already in use: {', '.join(taken) or 'a location code'}")
-    supplier_id = None
-    if spec.supplier_code:
-        supplier_id = session.scalar(select(Supplier.id).where(Supplier.code == spec.supplier_code))
-        if supplier_id is None:
-            raise NotFound("unknown_supplier", f"no supplier {spec.supplier_code}")
-    item = Item(sku=spec.sku, name=spec.name, unit_cost_cents=spec.unit_cost_cents, reorder_point=spec.reorder_point,
-                reorder_qty=spec.reorder_qty, abc_class=spec.abc_class, temperature=spec.temperature,
-                supplier_id=supplier_id, lot_tracked=spec.lot_tracked)
-    session.add(item)
-    session.flush()
     session.add(ItemUom(item_id=item.id, code="EA", factor=1))
     for pack in packs:
         session.add(ItemUom(item_id=item.id, code=pack.code, factor=pack.factor))
     for code, uom in codes:
         session.add(ItemBarcode(code=code, item_id=item.id, uom=uom))
     session.flush()
-    return item
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import StockTotal
-from webapp.db.models import Supplier
-from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine
+from webapp.db.models import Item, Location, Supplier
+from webapp.db.order_tables import ExceptionRecord, PurchaseOrder, PurchaseOrderLine
+from webapp.domain.clock import format_instant
 from webapp.domain.errors import Conflict, NotFound
+from webapp.domain.ledger import open_on_order
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.ledger import lock_totals
+from webapp.services.locks import lock_in_order
 
 
 @dataclass
@@ -47,5 +50,63 @@ def create_purchase_order(session: Session, intake: PoIntake) -> PurchaseOrder:
         session.add(PurchaseOrderLine(purchase_order_id=po.id, item_id=item_id, qty=qty))
         session.execute(update(StockTotal).where(StockTotal.item_id == item_id, StockTotal.warehouse_id == warehouse.id)
                         .values(in_transit=StockTotal.in_transit + qty))
+    session.flush()
+    return po
+
+
+def get_purchase_order(session: Session, number: str) -> PurchaseOrder:
+    po = session.scalar(select(PurchaseOrder).where(PurchaseOrder.number == number))
+    if po is None:
+        raise NotFound("unknown_purchase_order", f"no purchase order {number}")
+    return po
+
+
+def purchase_order_json(session: Session, po: PurchaseOrder) -> dict:
+    rows = session.execute(select(PurchaseOrderLine, Item.sku).join(Item, Item.id == PurchaseOrderLine.item_id)
+                           .where(PurchaseOrderLine.purchase_order_id == po.id).order_by(PurchaseOrderLine.id)).all()
+    supplier = session.get(Supplier, po.supplier_id)
+    warehouse = session.get(Location, po.warehouse_id)
+    return {"number": po.number, "supplier": supplier.code if supplier else None,
+            "warehouse": warehouse.code if warehouse else None, "state": po.status,
+            "expected_at": format_instant(po.expected_at),
+            "lines": [{"line": n, "item": sku, "ordered": line.qty, "received": line.qty_received,
+                       "open": open_on_order(line.qty, line.qty_received, po.status)}
+                      for n, (line, sku) in enumerate(rows, start=1)]}
+
+
+def purchase_order_page(session: Session, state: str | None, supplier: str | None, after: int, limit: int) -> dict:
+    query = select(PurchaseOrder).where(PurchaseOrder.id > after)
+    if state:
+        query = query.where(PurchaseOrder.status == state)
+    if supplier:
+        query = query.join(Supplier, Supplier.id == PurchaseOrder.supplier_id).where(Supplier.code == supplier)
+    rows = session.scalars(query.order_by(PurchaseOrder.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [purchase_order_json(session, po) for po in rows],
+            "next_cursor": str(rows[-1].id) if more else None}
+
+
+def close_purchase_order(session: Session, number: str, reason: str) -> PurchaseOrder:
+    """Nothing more is expected: what is still open leaves in transit, and each line received short is an
+    `under_receipt` exception for the supervisor (what arrived stays, as the floor recorded it)."""
+    po = get_purchase_order(session, number)
+    item_ids = session.scalars(select(PurchaseOrderLine.item_id).where(PurchaseOrderLine.purchase_order_id == po.id))
+    # The global lock order: its items' totals, then the purchase order row.
+    po = lock_in_order(session, totals=[(item_id, po.warehouse_id) for item_id in item_ids], po_numbers={number}).purchase_orders[number]
+    if po.status != "open":
+        raise Conflict("purchase_order_closed", f"purchase order {number} is already {po.status}")
+    lines = session.scalars(select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == po.id)).all()
+    for line in lines:
+        still_open = open_on_order(line.qty, line.qty_received, po.status)
+        if still_open:
+            session.execute(update(StockTotal).where(StockTotal.item_id == line.item_id,
+                                                     StockTotal.warehouse_id == po.warehouse_id)
+                            .values(in_transit=StockTotal.in_transit - still_open))
+        if line.qty_received < line.qty:
+            session.add(ExceptionRecord(code="under_receipt", item_id=line.item_id, location_id=po.warehouse_id,
+                                        ref=po.number, detail=f"received {line.qty_received} of {line.qty}"
+                                                              + (f": {reason}" if reason else "")))
+    po.status = "closed"
     session.flush()
     return po

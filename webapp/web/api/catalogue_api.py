@@ -4,10 +4,11 @@ from typing import Annotated
 from flask import jsonify, request
 from pydantic import Field
 
-from webapp.domain.locations import LOCATION_KINDS
+from webapp.domain.locations import LOCATION_KINDS, TEMPERATURE_ZONES
 from webapp.domain.roles import CATALOGUE_EDITORS, EVERYONE
 from webapp.extensions import db
-from webapp.services.catalogue import ItemSpec, catalog_page, create_item, create_location
+from webapp.services.catalogue import (ItemChanges, ItemSpec, catalog_page, change_item, create_item, create_location,
+                                       find_item, item_json)
 from webapp.web.api import api
 from webapp.web.api.body import PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
@@ -20,15 +21,43 @@ class PackSize(Body):
     barcode: OptionalText(64) | None = None
 
 
+Barcodes = Annotated[list[Text(64)], Field(max_length=20)]
+PackSizes = Annotated[list[PackSize], Field(max_length=10)]
+UnitCost = Annotated[float, Field(ge=0, le=1_000_000, description="currency units, e.g. 3.25")]
+Stock = Quantity(0, 10_000_000)
+AbcClass = Choice(("A", "B", "C"))
+Temperature = Choice(TEMPERATURE_ZONES, description="the temperature zone the item must be kept in")
+
+
 class NewItem(Body):
     sku: Text(64)
     name: Text(200)
-    barcodes: Annotated[list[Text(64)], Field(max_length=20)] = []
-    uoms: Annotated[list[PackSize], Field(max_length=10)] = []
-    unit_cost: Annotated[float, Field(ge=0, le=1_000_000, description="currency units, e.g. 3.25")] = 0
-    reorder_point: Quantity(0, 10_000_000) = 0
-    reorder_qty: Quantity(0, 10_000_000) = 0
-    abc_class: Choice(("A", "B", "C")) = "C"
+    barcodes: Barcodes = []
+    uoms: PackSizes = []
+    unit_cost: UnitCost = 0
+    reorder_point: Stock = 0
+    reorder_qty: Stock = 0
+    safety_stock: Stock = 0
+    abc_class: AbcClass = "C"
+    supplier: Text(32) = None  # a supplier's code
+    temperature: Temperature = "ambient"
+    category: OptionalText(64) = ""
+
+
+class ItemChange(Body):
+    """Any creation field but `sku`; barcodes and pack sizes, when given, replace the item's whole list."""
+
+    name: Text(200) = None
+    barcodes: Barcodes = None
+    uoms: PackSizes = None
+    unit_cost: UnitCost = None
+    reorder_point: Stock = None
+    reorder_qty: Stock = None
+    safety_stock: Stock = None
+    abc_class: AbcClass = None
+    supplier: OptionalText(32) = None  # "" takes the supplier off
+    temperature: Temperature = None
+    category: OptionalText(64) = None
 
 
 class NewLocation(Body):
@@ -42,14 +71,39 @@ class NewLocation(Body):
 @api_endpoint(api, "/items", "POST", roles=CATALOGUE_EDITORS, summary="Create an item with its barcodes and pack sizes",
               body=NewItem, responses={"201": "created", "409": "SKU or barcode taken"})
 def create_item_endpoint(body: NewItem):
-    uoms = [uom.model_dump() for uom in body.uoms]
-    spec = ItemSpec(sku=body.sku, name=body.name, barcodes=list(body.barcodes), uoms=uoms,
+    spec = ItemSpec(sku=body.sku, name=body.name, barcodes=list(body.barcodes), uoms=[u.model_dump() for u in body.uoms],
                     unit_cost_cents=round(body.unit_cost * 100), reorder_point=body.reorder_point,
-                    reorder_qty=body.reorder_qty, abc_class=body.abc_class)
+                    reorder_qty=body.reorder_qty, safety_stock=body.safety_stock, abc_class=body.abc_class,
+                    supplier_code=body.supplier, temperature=body.temperature, category=body.category)
     with db.unit_of_work() as s:
-        item = create_item(s, spec)
-        result = {"sku": item.sku, "name": item.name, "barcodes": spec.barcodes, "uoms": uoms}
+        result = item_json(s, create_item(s, spec))
     return jsonify(result), 201
+
+
+@api_endpoint(api, "/items/<sku>", "PATCH", roles=CATALOGUE_EDITORS, summary="Change an item (any creation field but sku)",
+              body=ItemChange, responses={"200": "the item", "404": "unknown_item", "409": "barcode_taken"})
+def change_item_endpoint(sku: str, body: ItemChange):
+    given = body.model_fields_set
+    changes = ItemChanges(
+        name=body.name, reorder_point=body.reorder_point, reorder_qty=body.reorder_qty, safety_stock=body.safety_stock,
+        abc_class=body.abc_class, temperature=body.temperature, category=body.category, supplier_code=body.supplier,
+        unit_cost_cents=None if body.unit_cost is None else round(body.unit_cost * 100),
+        barcodes=list(body.barcodes) if "barcodes" in given and body.barcodes is not None else None,
+        uoms=[u.model_dump() for u in body.uoms] if "uoms" in given and body.uoms is not None else None)
+    with db.unit_of_work() as s:
+        result = item_json(s, change_item(s, sku, changes))
+    return jsonify(result)
+
+
+@api_endpoint(api, "/items/<sku>", "GET", roles=EVERYONE, summary="An item: barcodes, pack sizes, zone, supplier (no quantities)",
+              responses={"200": "the item", "404": "unknown_item"})
+def get_item_endpoint(sku: str):
+    with db.unit_of_work() as s:
+        scanned = find_item(s, sku)
+        if scanned is None:
+            raise ApiError(404, "unknown_item", f"no item {sku}")
+        result = item_json(s, scanned.item)
+    return jsonify(result)
 
 
 @api_endpoint(api, "/locations", "POST", roles=CATALOGUE_EDITORS, summary="Create a location (its code is its barcode)",

@@ -1,0 +1,98 @@
+"""Inbound master data over the API: suppliers, items that carry a supplier, zone and category, and purchase
+orders read, received against and closed (short-close: what is still open leaves in transit)."""
+from tests.conftest import bearer
+from tests.integration.floor import scan, small_warehouse, stock, sync, verify_clean
+
+
+def _po(client, token, number="PO-7", lines=(("SKU-1", 10), ("SKU-2", 4)), **extra):
+    response = client.post("/api/v1/purchase-orders", json={
+        "number": number, "supplier": "SUP", "lines": [{"item": i, "qty": q} for i, q in lines], **extra},
+        headers=bearer(token))
+    assert response.status_code == 201, response.get_json()
+
+
+def test_an_integration_keeps_suppliers_and_items_with_supplier_zone_and_category(client, make_user):
+    small_warehouse()
+    erp = make_user("erp", "integration")
+    created = client.post("/api/v1/suppliers", json={"code": "FROSTY", "name": "Frosty Foods", "lead_time_days": 3},
+                          headers=bearer(erp))
+    assert created.status_code == 201 and created.get_json()["lead_time_days"] == 3
+    assert client.post("/api/v1/suppliers", json={"code": "FROSTY", "name": "again"},
+                       headers=bearer(erp)).get_json()["error"]["code"] == "supplier_exists"
+    changed = client.patch("/api/v1/suppliers/FROSTY", json={"lead_time_days": 5}, headers=bearer(erp))
+    assert changed.get_json() == {"code": "FROSTY", "name": "Frosty Foods", "lead_time_days": 5}
+    assert [s["code"] for s in client.get("/api/v1/suppliers", headers=bearer(erp)).get_json()["items"]] == \
+        ["SUP", "FROSTY"]
+
+    item = client.post("/api/v1/items", json={"sku": "PEAS-1", "name": "Frozen peas", "supplier": "FROSTY",
+                                              "temperature": "frozen", "category": "vegetables"}, headers=bearer(erp))
+    assert item.status_code == 201, item.get_json()
+    assert {k: item.get_json()[k] for k in ("supplier", "temperature", "category")} == \
+        {"supplier": "FROSTY", "temperature": "frozen", "category": "vegetables"}
+
+    patched = client.patch("/api/v1/items/PEAS-1", json={"temperature": "chilled", "category": "fresh",
+                                                         "barcodes": ["5012345999994"], "name": "Garden peas"},
+                           headers=bearer(erp))
+    assert patched.status_code == 200, patched.get_json()
+    body = patched.get_json()
+    assert (body["name"], body["temperature"], body["category"], body["barcodes"]) == \
+        ("Garden peas", "chilled", "fresh", ["05012345999994"])
+    assert client.get("/api/v1/items/5012345999994", headers=bearer(erp)).get_json()["sku"] == "PEAS-1"
+
+
+def test_a_field_an_item_endpoint_does_not_know_is_400_and_creates_nothing(client, make_user):
+    small_warehouse()
+    erp = make_user("erp", "integration")
+    for method, url, body in (("post", "/api/v1/items", {"sku": "X-1", "name": "X", "colour": "red"}),
+                              ("patch", "/api/v1/items/SKU-1", {"colour": "red"}),
+                              ("patch", "/api/v1/items/SKU-1", {"sku": "SKU-9"})):
+        response = getattr(client, method)(url, json=body, headers=bearer(erp))
+        assert response.status_code == 400, (url, body)
+        assert response.get_json()["error"]["code"] == "unknown_field"
+    assert client.get("/api/v1/items/X-1", headers=bearer(erp)).status_code == 404
+    assert client.post("/api/v1/items", json={"sku": "X-2", "name": "X", "supplier": "NOPE"},
+                       headers=bearer(erp)).get_json()["error"]["code"] == "unknown_supplier"
+
+
+def test_a_purchase_order_reads_its_lines_and_a_receipt_lowers_what_is_open(client, make_user, app):
+    small_warehouse()
+    boss, ravi = make_user("boss", "supervisor"), make_user("ravi", "receiver")
+    _po(client, boss, expected_at="2026-12-01")  # a date is enough
+    receipt = scan("receive", "SKU-1", 4, to="DOCK-1", ref="PO-7")
+    assert sync(client, ravi, [receipt]).get_json()["results"][0]["status"] == "applied"
+    assert sync(client, ravi, [receipt]).get_json()["results"][0]["status"] == "duplicate"  # replayed: once
+    po = client.get("/api/v1/purchase-orders/PO-7", headers=bearer(ravi)).get_json()
+    assert po["state"] == "open" and po["expected_at"].startswith("2026-12-01T00:00:00")
+    assert [(l["item"], l["ordered"], l["received"], l["open"]) for l in po["lines"]] == [
+        ("SKU-1", 10, 4, 6), ("SKU-2", 4, 0, 4)]
+    assert stock(client, boss, "SKU-1")["in_transit"] == 6
+    listed = client.get("/api/v1/purchase-orders?state=open&supplier=SUP", headers=bearer(ravi)).get_json()
+    assert [p["number"] for p in listed["items"]] == ["PO-7"]
+    assert client.get("/api/v1/purchase-orders?state=closed", headers=bearer(ravi)).get_json()["items"] == []
+    verify_clean(app)
+
+
+def test_short_closing_a_purchase_order_takes_what_is_open_out_of_transit_and_flags_the_short_lines(client, make_user,
+                                                                                                   app):
+    small_warehouse()
+    boss, ravi = make_user("boss", "supervisor"), make_user("ravi", "receiver")
+    _po(client, boss)
+    sync(client, ravi, [scan("receive", "SKU-1", 10, to="DOCK-1", ref="PO-7"),
+                        scan("receive", "SKU-2", 1, to="DOCK-1", ref="PO-7")])
+    assert (stock(client, boss, "SKU-1")["in_transit"], stock(client, boss, "SKU-2")["in_transit"]) == (0, 3)
+
+    assert client.post("/api/v1/purchase-orders/PO-7/close", json={}, headers=bearer(ravi)).status_code == 403
+    closed = client.post("/api/v1/purchase-orders/PO-7/close", json={"reason": "supplier out of stock"},
+                         headers=bearer(boss))
+    assert closed.status_code == 200, closed.get_json()
+    assert closed.get_json()["state"] == "closed" and [l["open"] for l in closed.get_json()["lines"]] == [0, 0]
+    assert (stock(client, boss, "SKU-2")["in_transit"], stock(client, boss, "SKU-2")["on_hand"]) == (0, 1)
+    exceptions = client.get("/api/v1/exceptions", headers=bearer(boss)).get_json()["items"]
+    assert [(e["code"], e["ref"]) for e in exceptions if e["code"] == "under_receipt"] == [("under_receipt", "PO-7")]
+    again = client.post("/api/v1/purchase-orders/PO-7/close", headers=bearer(boss))
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "purchase_order_closed"
+    # A late delivery after the close is a floor fact: applied, and it no longer counts against the order.
+    late = sync(client, ravi, [scan("receive", "SKU-2", 3, to="DOCK-1", ref="PO-7")]).get_json()["results"][0]
+    assert late["status"] == "applied"
+    assert stock(client, boss, "SKU-2")["in_transit"] == 0
+    verify_clean(app)  # rebuild agrees: a closed order holds nothing in transit
