@@ -96,3 +96,25 @@ def test_short_closing_a_purchase_order_takes_what_is_open_out_of_transit_and_fl
     assert late["status"] == "applied"
     assert stock(client, boss, "SKU-2")["in_transit"] == 0
     verify_clean(app)  # rebuild agrees: a closed order holds nothing in transit
+
+
+def test_an_item_put_away_into_another_temperature_zone_is_applied_and_flagged_wrong_zone(client, make_user, app):
+    small_warehouse()
+    admin, ravi = make_user("admin", "admin"), make_user("ravi", "receiver")
+    for code, kind, parent, zone in (("WH1-FRZ", "zone", "WH1", "frozen"), ("F-01", "bin", "WH1-FRZ", None),
+                                     ("WH1-AMB", "zone", "WH1", "ambient"), ("M-01", "bin", "WH1-AMB", None)):
+        body = {"code": code, "kind": kind, "parent": parent, **({"temperature": zone} if zone else {})}
+        created = client.post("/api/v1/locations", json=body, headers=bearer(admin))
+        assert created.status_code == 201, created.get_json()
+    assert created.get_json()["temperature"] == "ambient"  # a bin takes its zone's temperature
+    assert client.post("/api/v1/items", json={"sku": "ICE-1", "name": "Ice cream", "temperature": "frozen"},
+                       headers=bearer(admin)).status_code == 201
+
+    results = sync(client, ravi, [scan("receive", "ICE-1", 6, to="DOCK-1"),  # a dock has no zone: fine
+                                  scan("putaway", "ICE-1", 2, from_="DOCK-1", to="F-01"),
+                                  scan("putaway", "ICE-1", 3, from_="DOCK-1", to="M-01")]).get_json()["results"]
+    assert [(r["status"], r["flags"]) for r in results] == [
+        ("applied", []), ("applied", []), ("applied", ["wrong_zone"])]
+    exceptions = client.get("/api/v1/exceptions", headers=bearer(admin)).get_json()["items"]
+    assert [e["code"] for e in exceptions] == ["wrong_zone"]
+    verify_clean(app)

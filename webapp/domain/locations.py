@@ -10,6 +10,12 @@ TEMPERATURE_ZONES = ("ambient", "chilled", "frozen")
 DISPATCH_DOORS = frozenset({"dock", "outbound", "pack"})
 
 
+def wrong_zone(item_zone: str, location_zone: str) -> bool:
+    """An item put where the temperature is not its own (a frozen item in an ambient bin). A location with no
+    zone of its own (a dock, a tote) is wrong for nobody: goods pass through it."""
+    return bool(item_zone and location_zone and item_zone != location_zone)
+
+
 def check_location(kind: str, has_parent: bool) -> None:
     if kind not in LOCATION_KINDS:
         raise DomainError("invalid_kind", f"kind must be one of {', '.join(LOCATION_KINDS)}")

@@ -164,6 +164,7 @@ def uom_factor(session: Session, item_id: int, uom: str) -> int | None:
 def create_location(session: Session, code: str, kind: str, parent_code: str | None = None, name: str = "",
                     timezone: str = "UTC", **attrs) -> Location:
     check_location(kind, parent_code is not None)
+    attrs = {name: value for name, value in attrs.items() if value is not None}  # not given: inherited or default
     if session.scalar(select(Location.id).where(Location.code == code)):
         raise Conflict("location_code_taken", f"a location with code {code} exists")
     parent = None

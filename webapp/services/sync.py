@@ -27,7 +27,7 @@ from webapp.domain.errors import DomainError, Forbidden
 from webapp.domain.floor_movement import FloorMovement, Rejected, parse_floor_movement, usable_id
 from webapp.domain.gs1 import Gs1Error, parse_gs1
 from webapp.domain.ledger import content_digest
-from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS
+from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS, wrong_zone
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
 from webapp.services.catalogue import find_item, find_location, uom_factor
@@ -212,13 +212,17 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
     warehouses = {loc.warehouse_id for loc in locations.values()}
     if len(warehouses) > 1:
         raise Rejected("cross_warehouse", "a transfer stays inside one warehouse")
-    return [MovementInput(
+    movement = MovementInput(
         id=floor.id, kind=floor.kind, item_id=scanned.item.id, warehouse_id=warehouses.pop(), qty_base=qty_base,
         qty_scanned=floor.qty, uom=uom, from_location=locations.get("from"), to_location=locations.get("to"),
         ref=floor.ref, lot=lot[:64], expiry=expiry, reason=floor.reason, scanned_by_id=scanner_id, sent_by_id=sender.id,
         device_id=device_id, device_seq=floor.device_seq, occurred_at=floor.occurred_at,
         content_hash=content_digest(raw),
-    )]
+    )
+    target = locations.get("to")
+    if target is not None and floor.kind != "count" and wrong_zone(scanned.item.temperature, target.temperature):
+        add_flag(movement, "wrong_zone")  # applied: the goods are there; a supervisor moves them
+    return [movement]
 
 
 def _carton_dispatch(session, device_id, floor: FloorMovement, raw: dict, scanner_id: int, sender) -> list[MovementInput]:

@@ -66,6 +66,7 @@ class NewLocation(Body):
     parent: OptionalText(64) | None = None
     name: OptionalText(200) = ""
     timezone: OptionalText(64) = "UTC"
+    temperature: Choice(TEMPERATURE_ZONES, description="its own zone; else its nearest ancestor's") = None
 
 
 @api_endpoint(api, "/items", "POST", roles=CATALOGUE_EDITORS, summary="Create an item with its barcodes and pack sizes",
@@ -111,8 +112,9 @@ def get_item_endpoint(sku: str):
 def create_location_endpoint(body: NewLocation):
     with db.unit_of_work() as s:
         location = create_location(s, body.code, body.kind, body.parent or None, name=body.name,
-                                   timezone=body.timezone or "UTC")
-        result = {"code": location.code, "kind": location.kind, "timezone": location.timezone}
+                                   timezone=body.timezone or "UTC", temperature=body.temperature)
+        result = {"code": location.code, "kind": location.kind, "timezone": location.timezone,
+                  "temperature": location.temperature or None}
     return jsonify(result), 201
 
 
