@@ -118,3 +118,24 @@ def test_an_item_put_away_into_another_temperature_zone_is_applied_and_flagged_w
     exceptions = client.get("/api/v1/exceptions", headers=bearer(admin)).get_json()["items"]
     assert [e["code"] for e in exceptions] == ["wrong_zone"]
     verify_clean(app)
+
+
+def test_stock_in_quarantine_is_on_hand_but_never_available_until_it_is_restocked(client, make_user, app):
+    small_warehouse()
+    admin, ravi = make_user("admin", "admin"), make_user("ravi", "receiver")
+    assert client.post("/api/v1/locations", json={"code": "Q-1", "kind": "quarantine", "parent": "WH1"},
+                       headers=bearer(admin)).status_code == 201
+    results = sync(client, ravi, [scan("receive", "SKU-1", 5, to="A-01"),
+                                  scan("return", "SKU-1", 3, to="Q-1", ref="RET-1")]).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    numbers = stock(client, admin)
+    assert (numbers["on_hand"], numbers["quarantined"], numbers["available"]) == (8, 3, 5)
+
+    refused = client.post("/api/v1/reservations", json={"item": "SKU-1", "qty": 6, "ref": "R-1"}, headers=bearer(admin))
+    assert refused.status_code == 409 and refused.get_json()["error"]["available"] == 5
+    sync(client, ravi, [scan("transfer", "SKU-1", 2, from_="Q-1", to="A-02")])  # two restocked after inspection
+    numbers = stock(client, admin)
+    assert (numbers["on_hand"], numbers["quarantined"], numbers["available"]) == (8, 1, 7)
+    assert client.post("/api/v1/reservations", json={"item": "SKU-1", "qty": 6, "ref": "R-1"},
+                       headers=bearer(admin)).status_code == 201
+    verify_clean(app)  # the rebuild counts quarantine the same way

@@ -81,6 +81,7 @@ class StockTotal(SQLModel, table=True):
     reserved: int = Field(default=0, sa_type=BigInteger)
     committed: int = Field(default=0, sa_type=BigInteger)
     in_transit: int = Field(default=0, sa_type=BigInteger)
+    quarantined: int = Field(default=0, sa_type=BigInteger)  # on hand in quarantine locations: never available
     blocked: bool = Field(default=False)
     chain_head: str = Field(default="", max_length=64)
     chain_length: int = Field(default=0, sa_type=BigInteger)

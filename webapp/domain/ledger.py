@@ -66,15 +66,16 @@ class StockNumbers:
     reserved: int
     committed: int
     in_transit: int
+    quarantined: int = 0  # part of on hand that sits in quarantine
 
     @property
     def available(self) -> int:
-        """What may be promised: on hand − reserved − committed (never counts in-transit stock)."""
-        return self.on_hand - self.reserved - self.committed
+        """What may be promised: on hand − reserved − committed − quarantined (never counts in-transit stock)."""
+        return self.on_hand - self.reserved - self.committed - self.quarantined
 
     def as_json(self) -> dict:
         return {"on_hand": self.on_hand, "reserved": self.reserved, "committed": self.committed,
-                "in_transit": self.in_transit, "available": self.available}
+                "in_transit": self.in_transit, "quarantined": self.quarantined, "available": self.available}
 
 
 # Flags raised at posting that mean a floor movement did not happen against its reference: it moves stock, and

@@ -1,9 +1,11 @@
 """Location kinds and how they nest."""
 from webapp.domain.errors import DomainError
 
-LOCATION_KINDS = ("warehouse", "zone", "aisle", "bin", "dock", "tote", "pack", "outbound", "carton")
+LOCATION_KINDS = ("warehouse", "zone", "aisle", "bin", "dock", "tote", "pack", "outbound", "carton", "quarantine")
 # Stock may sit in any of these; a warehouse, zone or aisle only groups.
-STOCK_HOLDING_KINDS = frozenset({"bin", "dock", "tote", "pack", "outbound", "carton"})
+STOCK_HOLDING_KINDS = frozenset({"bin", "dock", "tote", "pack", "outbound", "carton", "quarantine"})
+# Stock here is on hand but never available: it waits for a decision (returns, damage, recalls).
+QUARANTINE_KINDS = frozenset({"quarantine"})
 # Temperature zones an item needs and a bin offers.
 TEMPERATURE_ZONES = ("ambient", "chilled", "frozen")
 # Where goods may leave the building from, recorded on a dispatch.

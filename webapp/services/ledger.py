@@ -16,6 +16,7 @@ from webapp.db.models import Location
 from webapp.db.upsert import dialect_insert, next_movement_seq
 from webapp.domain.clock import utcnow
 from webapp.domain.ledger import EFFECTS, GENESIS_HASH, StockNumbers, choose_lot, location_deltas, movement_hash
+from webapp.domain.locations import QUARANTINE_KINDS
 
 MOVEMENT_COLUMNS = [c.name for c in Movement.__table__.columns]
 HASHED_COLUMNS = [name for name in MOVEMENT_COLUMNS if name != "hash"]
@@ -84,6 +85,7 @@ class StagedMovement:
     total: StockTotal
     balances: dict[str, int]
     on_hand_delta: int
+    quarantined_delta: int = 0
 
 
 def stage_movement(session: Session, m: MovementInput, total: StockTotal | None = None) -> StagedMovement:
@@ -103,8 +105,11 @@ def stage_movement(session: Session, m: MovementInput, total: StockTotal | None 
     for location in (m.from_location, m.to_location):
         if location is not None and location.frozen and m.kind != "count":
             add_flag(m, "location_frozen")
-    on_hand_delta = sum(c.delta for c in location_deltas(m.kind, m.qty_base))
-    return StagedMovement(m, total, balances, on_hand_delta)
+    changes = location_deltas(m.kind, m.qty_base)
+    on_hand_delta = sum(c.delta for c in changes)
+    quarantined_delta = sum(c.delta for c in changes
+                            if (m.from_location if c.side == "from" else m.to_location).kind in QUARANTINE_KINDS)
+    return StagedMovement(m, total, balances, on_hand_delta, quarantined_delta)
 
 
 def append_movement(session: Session, staged: StagedMovement, seq: int | None = None) -> Movement:
@@ -148,12 +153,13 @@ def append_movement(session: Session, staged: StagedMovement, seq: int | None = 
         update(StockTotal)
         .where(StockTotal.item_id == m.item_id, StockTotal.warehouse_id == m.warehouse_id)
         .values(on_hand=StockTotal.on_hand + staged.on_hand_delta, chain_head=fields["hash"],
-                chain_length=StockTotal.chain_length + 1)
+                chain_length=StockTotal.chain_length + 1, quarantined=StockTotal.quarantined + staged.quarantined_delta)
     )
     # Keep the locked row's in-memory copy in step without marking it dirty (the UPDATE above is the write).
     set_committed_value(total, "on_hand", total.on_hand + staged.on_hand_delta)
     set_committed_value(total, "chain_head", fields["hash"])
     set_committed_value(total, "chain_length", total.chain_length + 1)
+    set_committed_value(total, "quarantined", total.quarantined + staged.quarantined_delta)
     return Movement(**fields)
 
 
@@ -179,4 +185,4 @@ def add_flag(m: MovementInput, flag: str) -> None:
 def stock_numbers(total: StockTotal | None) -> StockNumbers:
     if total is None:
         return StockNumbers(0, 0, 0, 0)
-    return StockNumbers(total.on_hand, total.reserved, total.committed, total.in_transit)
+    return StockNumbers(total.on_hand, total.reserved, total.committed, total.in_transit, total.quarantined)

@@ -22,6 +22,7 @@ from webapp.domain.ledger import (
     open_on_order,
     order_committed,
 )
+from webapp.domain.locations import QUARANTINE_KINDS
 from webapp.services.ledger import HASHED_COLUMNS, lock_totals
 
 
@@ -32,7 +33,8 @@ class Projection:
 
 
 def _blank_total() -> dict:
-    return {"on_hand": 0, "reserved": 0, "committed": 0, "in_transit": 0, "chain_head": "", "chain_length": 0}
+    return {"on_hand": 0, "reserved": 0, "committed": 0, "in_transit": 0, "quarantined": 0, "chain_head": "",
+            "chain_length": 0}
 
 
 def compute_projection(session: Session) -> Projection:
@@ -40,6 +42,7 @@ def compute_projection(session: Session) -> Projection:
     totals: dict = defaultdict(_blank_total)
     warehouse_of = dict(session.execute(select(StockLevel.location_id, StockLevel.warehouse_id)).all())
     warehouse_of.update(dict(session.execute(select(Location.id, Location.warehouse_id)).all()))
+    in_quarantine = set(session.scalars(select(Location.id).where(Location.kind.in_(QUARANTINE_KINDS))))
     picked: dict = defaultdict(int)  # (order ref, item_id, warehouse_id) → qty
     dispatched: dict = defaultdict(int)
     received: dict = defaultdict(int)  # (po ref, item_id) → qty
@@ -58,6 +61,8 @@ def compute_projection(session: Session) -> Projection:
             level = levels.setdefault((m.item_id, location_id, m.lot), [0, warehouse_of.get(location_id), m.expiry])
             level[0] += change.delta
             total["on_hand"] += change.delta
+            if location_id in in_quarantine:
+                total["quarantined"] += change.delta
         if not usable:
             continue
         against = counted_against(m.kind, m.ref, m.flags or "")
@@ -92,7 +97,8 @@ def stored_projection(session: Session) -> Projection:
     levels = {(r.item_id, r.location_id, r.lot): [r.qty, r.warehouse_id, r.expiry]
               for r in session.execute(select(StockLevel)).scalars()}
     totals = {(t.item_id, t.warehouse_id): {"on_hand": t.on_hand, "reserved": t.reserved, "committed": t.committed,
-                                            "in_transit": t.in_transit, "chain_head": t.chain_head,
+                                            "in_transit": t.in_transit, "quarantined": t.quarantined,
+                                            "chain_head": t.chain_head,
                                             "chain_length": t.chain_length}
               for t in session.execute(select(StockTotal)).scalars()}
     return Projection(levels=levels, totals=totals)
@@ -108,7 +114,7 @@ def projection_differences(expected: Projection, stored: Projection) -> list[str
     for key in sorted(set(expected.totals) | set(stored.totals)):
         want = expected.totals.get(key, _blank_total())
         have = stored.totals.get(key, _blank_total())
-        for name in ("on_hand", "reserved", "committed", "in_transit", "chain_head", "chain_length"):
+        for name in ("on_hand", "reserved", "committed", "in_transit", "quarantined", "chain_head", "chain_length"):
             if want[name] != have[name]:
                 problems.append(f"stock_total item={key[0]} warehouse={key[1]} {name}: stored {have[name]!r}, "
                                 f"records say {want[name]!r}")

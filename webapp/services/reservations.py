@@ -12,7 +12,7 @@ from webapp.db.models import Item, Location
 from webapp.db.upsert import dialect_insert
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, NotFound
-from webapp.domain.ledger import StockNumbers
+from webapp.services.ledger import stock_numbers
 
 
 def _ensure_total(session: Session, item_id: int, warehouse_id: int) -> None:
@@ -23,7 +23,7 @@ def _ensure_total(session: Session, item_id: int, warehouse_id: int) -> None:
 def take(session: Session, item_id: int, warehouse_id: int, qty: int) -> None:
     """Add `qty` to reserved if that much is available, atomically; else insufficient_stock."""
     _ensure_total(session, item_id, warehouse_id)
-    available = StockTotal.on_hand - StockTotal.reserved - StockTotal.committed
+    available = StockTotal.on_hand - StockTotal.reserved - StockTotal.committed - StockTotal.quarantined  # StockNumbers
     taken = session.execute(
         update(StockTotal)
         .where(StockTotal.item_id == item_id, StockTotal.warehouse_id == warehouse_id,
@@ -35,7 +35,7 @@ def take(session: Session, item_id: int, warehouse_id: int, qty: int) -> None:
         total = session.execute(select(StockTotal).where(
             StockTotal.item_id == item_id, StockTotal.warehouse_id == warehouse_id)
             .execution_options(populate_existing=True)).scalar_one()
-        numbers = StockNumbers(total.on_hand, total.reserved, total.committed, total.in_transit)
+        numbers = stock_numbers(total)
         if total.blocked:
             raise Conflict("item_blocked", "this item is blocked from promising until a count variance is resolved",
                            available=0)

@@ -7,6 +7,7 @@ from webapp.db.models import Location
 from webapp.domain.errors import NotFound
 from webapp.domain.ledger import StockNumbers
 from webapp.services.catalogue import find_item, resolve_warehouse, warehouses
+from webapp.services.ledger import stock_numbers
 
 
 def stock_report(session: Session, code: str, warehouse_code: str | None = None) -> dict:
@@ -19,11 +20,10 @@ def stock_report(session: Session, code: str, warehouse_code: str | None = None)
     for warehouse in wanted:
         total = session.scalar(select(StockTotal).where(StockTotal.item_id == item.id,
                                                         StockTotal.warehouse_id == warehouse.id))
-        numbers = StockNumbers(*(getattr(total, n) for n in ("on_hand", "reserved", "committed", "in_transit"))) \
-            if total else StockNumbers(0, 0, 0, 0)
+        numbers = stock_numbers(total)
         by_warehouse.append((warehouse, numbers, bool(total and total.blocked)))
     summed = StockNumbers(*(sum(getattr(n, f) for _, n, _ in by_warehouse)
-                            for f in ("on_hand", "reserved", "committed", "in_transit")))
+                            for f in ("on_hand", "reserved", "committed", "in_transit", "quarantined")))
     levels = session.execute(
         select(Location.code, func.sum(StockLevel.qty))
         .join(Location, Location.id == StockLevel.location_id)
