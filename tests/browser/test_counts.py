@@ -52,7 +52,7 @@ def test_a_frozen_bin_counted_offline_is_signed_off_by_a_supervisor_and_the_repo
     supervisor_desk = chromium.new_context(**TABLET)
     try:
         page = counter_phone.new_page()
-        device = sign_in_then_go_offline(counter_phone, page, live_server.url, "chen")
+        device = sign_in_then_go_offline(page, live_server, "chen")
         open_screen(page, "#/count", "Count")
         page.wait_for_selector(f"#count-tasks li[data-count='{ref}'] .chip[data-location='{bin_code}']")
         assert "30" not in page.inner_text("#count-screen")  # blind: nothing says what the system holds
@@ -74,7 +74,7 @@ def test_a_frozen_bin_counted_offline_is_signed_off_by_a_supervisor_and_the_repo
         wait_waiting(page, 2)
         page.wait_for_selector(f"#count-tasks .chip[data-location='{bin_code}'][data-done='true']")
         shot(page, "count-saved-offline")
-        counter_phone.set_offline(False)
+        live_server.network.restore()
         wait_waiting(page, 0)
 
         movements = live_server.movements_of_device(device)

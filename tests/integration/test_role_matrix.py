@@ -89,6 +89,7 @@ KNOWN_BODIES = {
     ("post", "/api/v1/sync"): lambda role: {"device_id": f"matrix-{role}", "movements": []},
     ("post", "/api/v1/cartons"): lambda role: {"order": "SO-1", "station": "PACK-1"},
     ("post", "/api/v1/pick-tasks"): lambda role: {"orders": ["SO-1"]},
+    ("post", "/api/v1/counts"): lambda role: {"locations": ["A-04"], "note": f"counted for {role}"},
     ("post", "/api/v1/adjustments"): lambda role: {"item": "SKU-2", "location": "A-02", "qty": 1, "reason": f"by {role}"},
 }
 
