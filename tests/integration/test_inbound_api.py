@@ -139,3 +139,23 @@ def test_stock_in_quarantine_is_on_hand_but_never_available_until_it_is_restocke
     assert client.post("/api/v1/reservations", json={"item": "SKU-1", "qty": 6, "ref": "R-1"},
                        headers=bearer(admin)).status_code == 201
     verify_clean(app)  # the rebuild counts quarantine the same way
+
+
+def test_putaway_suggests_the_bin_already_holding_the_item_then_empty_bins_of_its_zone(client, make_user):
+    small_warehouse()
+    admin, ravi = make_user("admin", "admin"), make_user("ravi", "receiver")
+    client.post("/api/v1/locations", json={"code": "WH1-FRZ", "kind": "zone", "parent": "WH1", "temperature": "frozen"},
+                headers=bearer(admin))
+    for n in (3, 1, 2):
+        client.post("/api/v1/locations", json={"code": f"F-0{n}", "kind": "bin", "parent": "WH1-FRZ"},
+                    headers=bearer(admin))
+    client.post("/api/v1/items", json={"sku": "ICE-1", "name": "Ice cream", "temperature": "frozen"},
+                headers=bearer(admin))
+    suggested = client.get("/api/v1/putaway-suggestions?item=ICE-1", headers=bearer(ravi)).get_json()
+    assert suggested["bins"] == ["F-01", "F-02", "F-03"]  # none holds it yet: empty frozen bins, never ambient
+    sync(client, ravi, [scan("receive", "ICE-1", 4, to="F-03"), scan("receive", "SKU-1", 1, to="F-01")])
+    suggested = client.get("/api/v1/putaway-suggestions?item=ICE-1", headers=bearer(ravi)).get_json()
+    assert suggested["bins"] == ["F-03", "F-02"]  # with the ice cream already there; F-01 is no longer empty
+    assert client.get("/api/v1/putaway-suggestions?item=NOPE", headers=bearer(ravi)).status_code == 404
+    assert client.get("/api/v1/putaway-suggestions?item=ICE-1", headers=bearer(make_user("asha", "picker"))
+                      ).status_code == 403

@@ -100,3 +100,19 @@ def close_purchase_order_endpoint(number: str):
         po = purchasing.close_purchase_order(s, number, body.reason)
         result = purchasing.purchase_order_json(s, po)
     return jsonify(result)
+
+
+@api_endpoint(api, "/putaway-suggestions", "GET", roles=(RECEIVER, SUPERVISOR, ADMIN),
+              summary="Where to put an item away: a bin already holding it in its temperature zone, else the nearest "
+                      "empty bins of that zone by walk order",
+              parameters=[{"name": "item", "in": "query", "required": True,
+                           "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[^\\x00]*$"}},
+                          {"name": "warehouse", "in": "query", "schema": {"type": "string", "maxLength": 64}}],
+              responses={"200": "up to three bin codes, best first", "404": "unknown_item"})
+def putaway_suggestions_endpoint():
+    code = request.args.get("item", "")
+    if not code.strip():
+        raise ApiError(400, "missing_field", "item is required: a SKU or barcode", field="item")
+    with db.unit_of_work() as s:
+        result = purchasing.putaway_suggestions(s, code.strip(), request.args.get("warehouse") or None)
+    return jsonify(result)
