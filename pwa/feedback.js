@@ -1,5 +1,7 @@
 // What the person hears, feels and sees after a scan: Web Audio tones, vibration, a full-screen
 // flash with large text. `success` is only for scans already committed to the outbox.
+import { withCodes } from "./codes.js";
+
 let audio = null;
 
 function audioContext() {
@@ -61,12 +63,12 @@ function flash(kind, text, detail) {
   overlay.replaceChildren();
   const big = document.createElement("p");
   big.className = "flash-text";
-  big.textContent = text;
+  big.replaceChildren(...withCodes(String(text)));
   overlay.append(big);
   if (detail) {
     const small = document.createElement("p");
     small.className = "flash-detail";
-    small.textContent = detail;
+    small.replaceChildren(...withCodes(String(detail)));
     overlay.append(small);
   }
   overlay.hidden = false;

@@ -149,11 +149,9 @@ export function packView({ actionsChanged }) {
           h("span", { class: "chip", id: "step-order" }, order.number, " ", h("span", { class: "chip-note", id: "order-state" }, order.state))),
       state.carton ? cartonPanel(state.carton) : null,
       resultLine(state.last),
-      justClosed ? h("a", { href: justClosed.label_url || `/cartons/${justClosed.sscc}/label.pdf`, target: "_blank", rel: "noopener",
-        class: "big-button info doc-button", id: "label-now" }, `Carton label ${justClosed.sscc.slice(-4)}`) : null,
+      order ? cartonsList(order, justClosed) : null,
       order ? linesList(order) : null,
-      state.carton ? h("div", { class: "weight" }, h("label", { class: "field-label", for: "carton-weight" }, "Weight (g), optional"), weightInput) : null,
-      order ? cartonsList(order) : null);
+      state.carton ? h("div", { class: "weight" }, h("label", { class: "field-label", for: "carton-weight" }, "Weight (g)"), weightInput) : null);
     updateActions();
   }
 
@@ -174,16 +172,17 @@ export function packView({ actionsChanged }) {
     }));
   }
 
-  function cartonsList(order) {
-    const cartons = order.cartons || [];
-    if (!cartons.length) return null;
-    return h("div", { class: "cartons", id: "cartons" }, h("h2", {}, "Cartons"),
-      h("ul", { class: "cards" }, cartons.map((carton, n) => h("li", { class: "card carton-card", dataset: { sscc: carton.sscc, status: carton.status } },
-        h("p", { class: "card-title" }, `${n + 1}. ${carton.sscc}`),
-        h("p", { class: "muted" }, carton.status === "open" ? "open" : `closed${carton.weight_g ? ` · ${carton.weight_g} g` : ""}`
-          + (carton.contents ? ` · ${carton.contents.reduce((sum, c) => sum + c.qty, 0)} units` : "")),
-        h("a", { href: carton.label_url || `/cartons/${carton.sscc}/label.pdf`, target: "_blank", rel: "noopener",
-          class: "big-button info doc-button", id: `label-${carton.sscc}` }, "Carton label")))));
+  // Closed cartons' labels as one row of buttons under the result (a long list would push the screen off a
+  // small handheld); the carton just closed is ringed: its label is the next thing to print.
+  function cartonsList(order, justClosed) {
+    const cartons = (order.cartons || []).filter((carton) => carton.status !== "open");
+    if (!cartons.length || state.carton) return null;
+    return h("div", { class: "cartons", id: "cartons" }, h("span", { class: "carton-caption" }, "Carton labels"),
+      h("ul", { class: "label-row" }, cartons.map((carton) => h("li", { class: "carton-card",
+        dataset: { sscc: carton.sscc, status: carton.status } },
+      h("a", { href: carton.label_url || `/cartons/${carton.sscc}/label.pdf`, target: "_blank", rel: "noopener",
+        class: `big-button info label-chip ${carton === justClosed ? "just-closed" : ""}`, id: `label-${carton.sscc}`,
+        title: `${carton.sscc}${carton.weight_g ? ` · ${carton.weight_g} g` : ""}` }, `…${carton.sscc.slice(-4)}`)))));
   }
 
   // ---- feedback ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Small DOM helpers the screens share: building elements, the in-page confirm dialog, times,
 // and a screen's answer to a scan.
+import { withCodes } from "../codes.js";
 import * as feedback from "../feedback.js";
 
 // h("button", {class: "big-button", onclick: fn}, "Pick") → <button class="big-button">Pick</button>
@@ -14,7 +15,8 @@ export function h(tag, props = {}, ...children) {
   }
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : String(child));
+    if (child instanceof Node) element.append(child);
+    else element.append(...withCodes(String(child))); // codes in any text never wrap mid-code
   }
   return element;
 }
