@@ -237,6 +237,10 @@ export async function getOrder(number) {
   return (await database()).get("orders", number);
 }
 
+export async function listOrders() {
+  return (await database()).getAll("orders");
+}
+
 // Read, change and write one kept order in a single transaction; resolves with what was stored.
 export async function updateOrder(number, change) {
   const tx = (await database()).transaction("orders", "readwrite", STRICT);

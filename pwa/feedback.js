@@ -73,7 +73,7 @@ function flash(kind, text, detail) {
   }
   overlay.hidden = false;
   clearTimeout(flashTimer);
-  flashTimer = setTimeout(() => { overlay.hidden = true; }, kind === "bad" ? 900 : 400);
+  flashTimer = setTimeout(() => { overlay.hidden = true; }, kind === "ok" ? 400 : 900);
 }
 
 // A scan is safely stored (the outbox transaction committed): high double beep, green.
@@ -93,4 +93,11 @@ export function failure(text, detail) {
 // A step of a longer scan sequence was accepted (a FROM location, an item): one soft tick, no green.
 export function step() {
   sound(() => tone(880, 0, 0.04, "sine", 0.12));
+}
+
+// Allowed, but someone should know (a partial order leaving): two falling tones, amber.
+export function warning(text, detail) {
+  sound(() => { tone(660, 0, 0.12, "triangle", 0.25); tone(440, 0.15, 0.18, "triangle", 0.25); });
+  vibrate([120, 80, 120]);
+  flash("warn", text, detail);
 }

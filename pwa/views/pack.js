@@ -17,8 +17,9 @@ const MAX_WEIGHT_G = 2000000;
 export function packLines(order) {
   const lines = new Map();
   for (const line of order.lines || []) {
-    const entry = lines.get(line.item) || { item: line.item, qty: 0, picked: 0, packed: 0 };
-    entry.qty += line.qty;
+    const entry = lines.get(line.item) || { item: line.item, qty: 0, picked: 0, packed: 0, follow: 0 };
+    entry.qty += line.qty - (line.to_follow || 0); // backordered after a short: packed later, listed on the slip
+    entry.follow += line.to_follow || 0;
     entry.picked += line.picked || 0;
     entry.packed += line.packed || 0;
     lines.set(line.item, entry);
@@ -167,7 +168,8 @@ export function packView({ actionsChanged }) {
       const done = line.packed >= line.qty;
       return h("li", { class: `pack-line ${done ? "done" : ""}`, dataset: { item: line.item, packed: String(line.packed), qty: String(line.qty) } },
         h("span", { class: "pack-line-name" }, state.names.get(line.item) || line.item,
-          h("small", {}, ` ${line.item}` + (line.picked < line.qty ? ` · picked ${line.picked}` : ""))),
+          h("small", {}, ` ${line.item}` + (line.picked < line.qty ? ` · picked ${line.picked}` : "")),
+          line.follow ? h("small", { class: "to-follow" }, ` ${line.follow} to follow`) : null),
         h("span", { class: "pack-line-count" }, `${line.packed} / ${line.qty}`));
     }));
   }

@@ -10,8 +10,9 @@ from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.order_tables import OrderEvent, OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
 from webapp.domain.clock import utcnow
 from webapp.domain.ledger import open_on_order, order_committed
-from webapp.domain.orders import OPEN_FOR_FLOOR
+from webapp.domain.orders import OPEN_FOR_FLOOR, line_due
 from webapp.services.ledger import MovementInput, add_flag
+from webapp.services.orders import lines_to_follow
 from webapp.services.picking import record_pick
 
 ORDER_COUNTER = {"pick": "qty_picked", "pack": "qty_packed", "dispatch": "qty_dispatched"}
@@ -79,8 +80,15 @@ def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> None
                     reservation.status, reservation.closed_at = "consumed", utcnow()
     after = order_committed(sum(l.qty_picked for l in lines), sum(l.qty_dispatched for l in lines), order.state)
     _adjust_total(session, total, reserved=reserved_delta, committed=after - before)
+    if m.kind == "dispatch" and _partial(session, order):
+        add_flag(m, "partial_order")  # allowed: the rest follows; the sync answer tells the device
     session.flush()
     _advance_order(session, order, m.kind)
+
+
+def _partial(session: Session, order: SalesOrder) -> bool:
+    """The order ships with less than was ordered (a line short or not all packed)."""
+    return any(l.qty_packed < l.qty for l in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)))
 
 
 def _advance_order(session: Session, order: SalesOrder, kind: str) -> None:
@@ -89,8 +97,11 @@ def _advance_order(session: Session, order: SalesOrder, kind: str) -> None:
     steps = []
     if kind == "pick" and order.state == "validated":
         steps = ["picking"]
-    elif kind == "pack" and order.state == "picking" and all(l.qty_packed >= l.qty for l in all_lines):
-        steps = ["packed"]
+    elif kind == "pack" and order.state == "picking":
+        # A line shorted with nothing elsewhere is backordered: packed means what is there is packed.
+        follow = lines_to_follow(session, all_lines)
+        if all(l.qty_packed >= line_due(l.qty, follow[l.id]) for l in all_lines):
+            steps = ["packed"]
     elif kind == "dispatch" and all(l.qty_dispatched >= l.qty for l in all_lines):
         steps = {"picking": ["packed", "dispatched"], "packed": ["dispatched"]}.get(order.state, [])
     for step in steps:

@@ -13,6 +13,7 @@ from webapp.documents.packing_slip import PackingSlip, SlipAddress, SlipCarton, 
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.sscc import make_sscc
+from webapp.services import orders
 from webapp.services.catalogue import find_location
 
 
@@ -119,7 +120,12 @@ def packing_slip(session: Session, order_number: str, warehouse_address: dict | 
     cartons = [SlipCarton(c.sscc, c.weight_g / 1000 if c.weight_g else None,
                           [SlipLine(sku, name, qty, lot or None) for sku, name, lot, qty in carton_contents(session, c)])
                for c in session.scalars(select(Carton).where(Carton.order_id == order.id).order_by(Carton.created_at))]
-    return PackingSlip(order_number=order.number,
+    order_lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
+    follow = orders.lines_to_follow(session, order_lines)
+    names = dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_([l.item_id for l in order_lines] or [0]))).tuples().all())
+    descriptions = dict(session.execute(select(Item.id, Item.name).where(Item.id.in_(list(names) or [0]))).tuples().all())
+    to_follow = [SlipLine(names[l.item_id], descriptions[l.item_id], follow[l.id]) for l in order_lines if follow[l.id]]
+    return PackingSlip(order_number=order.number, to_follow=to_follow,
                        warehouse=_address(warehouse_address, warehouse.name or warehouse.code),
                        ship_to=_address(json.loads(order.ship_to or "{}"), "(no ship-to given)"),
                        lines=lines, cartons=cartons, packed_at=utcnow())
