@@ -4,13 +4,13 @@ import { watchConnection } from "./connection.js";
 import * as db from "./db.js";
 import * as feedback from "./feedback.js";
 import { dataEvents, startRefreshing } from "./offline_data.js";
-import { startReplaying } from "./outbox.js";
+import { outboxEvents, startReplaying } from "./outbox.js";
 import { startCamera } from "./scan/camera.js";
 import { SCANNED } from "./scan/events.js";
 import { resolveScan } from "./scan/lookup.js";
 import { manualEntry } from "./scan/manual.js";
 import { startWedge } from "./scan/wedge.js";
-import { askToKeepStorage, loadSession, registerServiceWorker } from "./session.js";
+import { askToKeepStorage, cachedSession, loadSession, registerServiceWorker } from "./session.js";
 import { countView } from "./views/count.js";
 import { dispatchView } from "./views/dispatch.js";
 import { homeView } from "./views/home.js";
@@ -45,7 +45,15 @@ async function boot() {
   await db.database();
   await applyTestHooks();
   askToKeepStorage();
-  const session = await loadSession();
+  // Start from the person this device knows (no wait for the network); ask the server in the background.
+  const cached = await cachedSession();
+  const session = cached.user || cached.state === "signed_out" ? cached : await loadSession();
+  if (cached.user) {
+    loadSession().then((checked) => {
+      if (checked.user) user = checked.user;
+      else if (checked.state === "signed_out") outboxEvents.dispatchEvent(new Event("changed")); // the sign-in screen
+    }).catch(() => {});
+  }
   watchConnection();
   if (session.state === "signed_out") {
     location.replace("/login");
@@ -65,6 +73,7 @@ async function boot() {
   window.addEventListener("hashchange", route);
   dataEvents.addEventListener("changed", () => current?.refresh?.());
   route();
+  document.body.dataset.readyMs = String(Math.round(performance.now())); // how long a start took (tests read it)
   document.body.dataset.ready = "true";
   startReplaying();
   startRefreshing();

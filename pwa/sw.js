@@ -4,7 +4,7 @@ import { replay, SYNC_TAG } from "/pwa/outbox.js";
 
 // Bump on every change to a file below: a new version precaches afresh and deletes the old cache.
 // IndexedDB (the outbox, the catalogue) is not in any cache and is never touched here.
-const CACHE_VERSION = "2026-11-27.floor-2";
+const CACHE_VERSION = "2026-11-27.floor-4";
 const CACHE_PREFIX = "dockhand-shell-";
 const CACHE_NAME = CACHE_PREFIX + CACHE_VERSION;
 const NAVIGATION_TIMEOUT_MS = 4000; // a weak signal answers slower than the cached shell
@@ -75,12 +75,20 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return; // always the network; the app handles failure
   if (request.mode === "navigate") {
     // Only the app's own pages fall back to the cache; a PDF or an admin page needs the network.
-    if (url.pathname === "/" || url.pathname === "/login") event.respondWith(navigation(request, url));
+    // The shell ("/") is the same for everyone and versioned with this cache: straight from the cache, so the
+    // app starts within a second whatever the network does (it asks the server who is signed in afterwards).
+    if (url.pathname === "/") event.respondWith(shellFirst(request, url));
+    else if (url.pathname === "/login") event.respondWith(navigation(request, url));
   } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/pwa/")
              || url.pathname === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
   }
 });
+
+async function shellFirst(request, url) {
+  const cached = await caches.match("/", { cacheName: CACHE_NAME });
+  return cached || navigation(request, url);
+}
 
 async function navigation(request, url) {
   const fallback = url.pathname === "/login" ? "/login" : "/";

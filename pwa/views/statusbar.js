@@ -10,8 +10,11 @@ export function mountStatusBar(bar) {
   const attention = h("span", { class: "sb-attention", id: "sb-attention" });
   const link = h("a", { href: "#/status", class: "sb-link", title: "Sync status and needs attention" },
     connection, waiting, synced, attention);
-  const signin = h("a", { href: "/login", class: "sb-signin", id: "sb-signin", hidden: true },
-    "Signed out by the server: sign in again to send your scans");
+  // When the server wants a sign-in, the whole screen says so, with how many scans wait here.
+  const signinWaiting = h("span", { class: "signin-waiting", id: "signin-waiting" });
+  const signin = h("a", { href: "/login", class: "sb-signin", id: "sb-signin", hidden: true, role: "alertdialog" },
+    h("span", { class: "signin-title" }, "Sign in needed"), signinWaiting,
+    h("span", { class: "big-button go signin-button" }, "Sign in"));
   bar.replaceChildren(link, signin);
 
   async function update() {
@@ -30,6 +33,9 @@ export function mountStatusBar(bar) {
     attention.textContent = `Needs attention: ${status.attention}`;
     attention.className = `sb-attention ${status.attention ? "some" : ""}`;
     signin.hidden = !status.needs_signin;
+    signinWaiting.textContent = status.waiting
+      ? `${status.waiting} scan${status.waiting === 1 ? "" : "s"} wait on this device. They are sent once you sign in.`
+      : "The server ended this session. Nothing is waiting on this device.";
   }
   // Coalesce bursts of changes (50 quick scans) into few reads, never missing the last one.
   let running = false;
