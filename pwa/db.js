@@ -168,18 +168,49 @@ export async function replaceCatalog(items, locations) {
   }
   for (const location of locations) locationStore.put(location);
   await tx.done;
+  catalogMirror = null;
+  warmCatalog(); // now, not on the next scan
+}
+
+// The catalogue mirrored in memory: a scan's lookups are the hot path on a slow handheld, and each IndexedDB
+// read is a transaction and a trip to the browser's storage process (an item scan asked for a location
+// twice first). IndexedDB stays the truth: the mirror is rebuilt when the catalogue is replaced.
+let catalogMirror = null;
+
+function mirror() {
+  if (!catalogMirror) {
+    catalogMirror = (async () => {
+      const db = await database();
+      const [barcodes, items, locations] = await Promise.all([db.getAll("barcodes"), db.getAll("catalog_items"),
+        db.getAll("locations")]);
+      return { barcodes: new Map(barcodes.map((b) => [b.code, b])), catalog_items: new Map(items.map((i) => [i.sku, i])),
+        locations: new Map(locations.map((l) => [l.code, l])) };
+    })();
+    catalogMirror.catch(() => { catalogMirror = null; });
+  }
+  return catalogMirror;
+}
+
+// Built at start and after each catalogue refresh, so no scan waits for it.
+export function warmCatalog() {
+  mirror().catch(() => {});
+}
+
+async function catalogGet(store, key) {
+  // The mirror is the whole store (and putLocation keeps it current): a code it lacks is not there either.
+  return (await mirror())[store].get(key);
 }
 
 export async function getBarcode(code) {
-  return (await database()).get("barcodes", code);
+  return catalogGet("barcodes", code);
 }
 
 export async function getItem(sku) {
-  return (await database()).get("catalog_items", sku);
+  return catalogGet("catalog_items", sku);
 }
 
 export async function getLocation(code) {
-  return (await database()).get("locations", code);
+  return catalogGet("locations", code);
 }
 
 export async function catalogCounts() {
@@ -278,4 +309,5 @@ export async function putLocation(location) {
   const tx = (await database()).transaction("locations", "readwrite");
   tx.store.put(location);
   await tx.done;
+  if (catalogMirror) (await catalogMirror).locations.set(location.code, location);
 }

@@ -68,6 +68,7 @@ async function boot() {
     return;
   }
   feedback.unlockAudioOnFirstGesture();
+  db.warmCatalog();
   startWedge();
   window.addEventListener(SCANNED, onScanned);
   window.addEventListener("hashchange", route);
