@@ -116,16 +116,43 @@ export async function outboxCount() {
 
 // One strict transaction for a batch's answers: applied/duplicate leave the outbox,
 // rejected ones move to "attention" with the server's reason. Nothing in between is visible.
+// What the server said about scans already shown green, to tell the person (views/statusbar.js): a rejection,
+// or a scan applied with flags (stock went negative, a frozen bin, a partial order…). Kept until read.
+const ALERTS_KEPT = 100;
+
 export async function settleResults(outcomes) {
-  const tx = (await database()).transaction(["outbox", "attention"], "readwrite", STRICT);
+  const tx = (await database()).transaction(["outbox", "attention", "meta"], "readwrite", STRICT);
   const outbox = tx.objectStore("outbox");
   const attention = tx.objectStore("attention");
+  const meta = tx.objectStore("meta");
+  const alerts = [];
+  const at = new Date().toISOString();
   for (const { movement, result } of outcomes) {
     if (result.status === "rejected") {
-      attention.put({ id: movement.id, movement, error: result.error, rejected_at: new Date().toISOString() });
+      attention.put({ id: movement.id, movement, error: result.error, rejected_at: at });
+      alerts.push({ id: movement.id, kind: "rejected", movement, error: result.error, at });
+    } else if (result.status === "applied" && (result.flags || []).length) {
+      alerts.push({ id: movement.id, kind: "flagged", movement, flags: result.flags, at });
     }
     outbox.delete(movement.id);
   }
+  if (alerts.length) {
+    const kept = (await meta.get("alerts")) || [];
+    meta.put([...kept, ...alerts].slice(-ALERTS_KEPT), "alerts");
+  }
+  await tx.done;
+}
+
+export async function listAlerts() {
+  return (await getMeta("alerts")) || [];
+}
+
+// The person read them: gone from the screen (a rejection stays under Needs attention until dismissed).
+export async function markAlertsRead(ids) {
+  const read = new Set(ids);
+  const tx = (await database()).transaction("meta", "readwrite", STRICT);
+  const kept = (await tx.store.get("alerts")) || [];
+  tx.store.put(kept.filter((alert) => !read.has(alert.id)), "alerts");
   await tx.done;
 }
 

@@ -112,6 +112,25 @@ export function quantityText(qty, uom) {
   return uom && uom !== "EA" ? `${qty} ${uom}` : `${qty}`;
 }
 
+// The server's flags on an applied scan, in the warehouse's words.
+const FLAG_TEXT = {
+  negative_stock: "more than the system held there: check the bin",
+  location_frozen: "the location is frozen for a count",
+  order_not_open: "the order is not open",
+  over_receipt: "more received than ordered",
+  unexpected_item: "not on the order",
+  partial_order: "the order left incomplete",
+  clock_skew: "this handheld's clock is wrong",
+  out_of_order: "sent after a later scan",
+};
+
+// "move 900 × Rice WH1-A-01-01 → …: refused, no stock there" for an alert (db.listAlerts).
+export function alertText(alert) {
+  const what = movementText(alert.movement);
+  if (alert.kind === "rejected") return `${what}: ${alert.error?.message || "refused"}`;
+  return `${what}: ${(alert.flags || []).map((flag) => FLAG_TEXT[flag] || flag).join(", ")}`;
+}
+
 export function movementText(m) {
   const what = `${quantityText(m.qty, m.uom)} × ${m.label || m.item}`;
   const where = m.from && m.to ? `${m.from} → ${m.to}` : m.to ? `→ ${m.to}` : m.from ? `at ${m.from}` : "";
