@@ -18,6 +18,7 @@ import { moveView } from "./views/move.js";
 import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
+import { releaseView } from "./views/release.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
 import { h } from "./views/ui.js";
@@ -32,6 +33,7 @@ const ROUTES = [
   [/^\/dispatch$/, dispatchView],
   [/^\/count$/, countView],
   [/^\/status$/, statusView],
+  [/^\/release$/, releaseView],
 ];
 
 const app = document.getElementById("app");

@@ -12,6 +12,7 @@ const WORK = [
   { href: "#/receive", label: "Receive", roles: ["receiver", "supervisor", "admin"], tasks: "receive" },
   { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
+  { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
 ];
 
 export function homeView({ user }) {

@@ -28,7 +28,7 @@ function ordersOf(task) {
 }
 
 export function pickListView() {
-  const list = h("div", { class: "work-list", id: "pick-list" });
+  const list = h("div", { class: "work-list scroll-list", id: "pick-list" });
   const el = h("section", { class: "screen" }, h("h1", {}, "Pick"), list);
 
   async function refresh() {

@@ -32,6 +32,13 @@ LAYOUT_PROBLEMS = r"""() => {
   const name = (el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} "${(el.innerText || el.placeholder || '').slice(0, 40)}"`;
   for (const el of (dialog || document).querySelectorAll('button, a, input, output')) {
     if (!shown(el) || (!dialog && el.closest('.manual'))) continue;
+    // In a list that scrolls inside itself, an entry below its fold is reached by scrolling the list;
+    // the list itself must be on the screen.
+    const list = el.closest('.scroll-list');
+    if (list) {
+      const box = list.getBoundingClientRect(), r = el.getBoundingClientRect();
+      if (r.top >= box.bottom - 1) continue;
+    }
     const r = el.getBoundingClientRect();
     const inBar = bar && bar.contains(el);
     const bottom = dialog || inBar ? vh : barTop;
@@ -40,6 +47,10 @@ LAYOUT_PROBLEMS = r"""() => {
       problems.push(`off screen: ${name(el)} ${JSON.stringify(r.toJSON())}`);
     }
     if (el.tagName !== 'INPUT' && el.scrollWidth > el.clientWidth + 1) problems.push(`label cut: ${name(el)}`);
+  }
+  for (const list of document.querySelectorAll('.scroll-list')) {
+    const r = list.getBoundingClientRect();
+    if (shown(list) && (r.bottom > barTop + 0.5 || r.right > vw + 0.5)) problems.push(`list under the bar: ${name(list)}`);
   }
   const result = document.getElementById('result');
   if (result && !dialog && shown(result)) {
