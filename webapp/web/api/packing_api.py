@@ -1,6 +1,7 @@
 """Pack stations: cartons with SSCCs, carton labels and packing slips (PDF)."""
 
 from flask import Response, current_app, jsonify
+from flask_login import current_user
 
 from webapp.documents.packing_slip import render_carton_label, render_packing_slip
 from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
@@ -9,6 +10,7 @@ from webapp.services import packing
 from webapp.web.api import api
 from webapp.web.api.body import field, json_body, positive_int
 from webapp.web.api.registry import api_endpoint
+from webapp.web.errors import ApiError
 from webapp.web.pages import pages
 
 PACKERS = (PICKER, SUPERVISOR, ADMIN)
@@ -33,6 +35,24 @@ def open_carton():
         carton = packing.open_carton(s, field(body, "order", str, max_len=64), field(body, "station", str, max_len=64),
                                      current_app.config["GS1_COMPANY_PREFIX"])
         result = _carton_json(s, carton)
+    return jsonify(result), 201
+
+
+SSCC_BLOCK_SCHEMA = {"type": "object", "required": ["device_id"],
+                     "properties": {"device_id": {"type": "string", "minLength": 1, "maxLength": 64}}}
+
+
+@api_endpoint(api, "/sscc-blocks", "POST", roles=PACKERS,
+              summary="A block of SSCCs for one device, so its packer can open and label cartons offline",
+              request_schema=SSCC_BLOCK_SCHEMA, responses={"201": "the block: first serial, count and its SSCCs"})
+def issue_sscc_block():
+    device_id = field(json_body(), "device_id", str, max_len=64).strip()
+    if not device_id:
+        raise ApiError(400, "invalid_field", "device_id is this device's id", field="device_id")
+    with db.unit_of_work() as s:
+        block, ssccs = packing.issue_sscc_block(s, device_id, current_app.config["GS1_COMPANY_PREFIX"], current_user.id)
+        result = {"device_id": block.device_id, "first": block.first_serial, "count": block.count,
+                  "extension_digit": packing.BLOCK_EXTENSION_DIGIT, "ssccs": ssccs}
     return jsonify(result), 201
 
 
