@@ -143,6 +143,29 @@ export async function settleResults(outcomes) {
   await tx.done;
 }
 
+// ---- this device's SSCCs (blocks from POST /api/v1/sscc-blocks) -----------------------------
+
+// Takes one unused SSCC out of the pool in one transaction: a number is handed out once, ever.
+export async function takeSscc() {
+  const tx = (await database()).transaction("meta", "readwrite", STRICT);
+  const pool = (await tx.store.get("sscc_pool")) || [];
+  const sscc = pool[0] || null;
+  if (sscc) tx.store.put(pool.slice(1), "sscc_pool");
+  await tx.done;
+  return sscc;
+}
+
+export async function addSsccs(ssccs) {
+  const tx = (await database()).transaction("meta", "readwrite", STRICT);
+  const pool = (await tx.store.get("sscc_pool")) || [];
+  tx.store.put([...pool, ...ssccs.filter((s) => !pool.includes(s))], "sscc_pool");
+  await tx.done;
+}
+
+export async function ssccPoolSize() {
+  return ((await getMeta("sscc_pool")) || []).length;
+}
+
 export async function listAlerts() {
   return (await getMeta("alerts")) || [];
 }

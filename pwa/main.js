@@ -1,5 +1,6 @@
 // Boot: register the service worker, open the local database, find out who is signed in,
 // start replaying the outbox and refreshing offline data, then route between screens.
+import { startCartonUpkeep } from "./cartons.js";
 import { watchConnection } from "./connection.js";
 import * as db from "./db.js";
 import * as feedback from "./feedback.js";
@@ -80,6 +81,7 @@ async function boot() {
   document.body.dataset.ready = "true";
   startReplaying();
   startRefreshing();
+  startCartonUpkeep();
 }
 
 // Test hook: a smaller replay batch (localStorage "dockhand.batch_size"), so a test can cut a

@@ -1,5 +1,5 @@
 // Pack station: scan the station once (remembered), then a tote or the order number; "Open carton"
-// (online: the server gives its SSCC), scan every item into it (each a `pack` tote → carton, checked
+// (an SSCC from this device's own block, offline too; else the server gives one), scan every item into it (each a `pack` tote → carton, checked
 // offline against the order), "Close carton", print its label and, when the order is complete, the slip.
 import { ApiError, getJson, postJson } from "../api.js";
 import { isOnline } from "../connection.js";
@@ -181,8 +181,9 @@ export function packView({ actionsChanged }) {
     if (!cartons.length || state.carton) return null;
     return h("div", { class: "cartons", id: "cartons" }, h("span", { class: "carton-caption" }, "Carton labels"),
       h("ul", { class: "label-row" }, cartons.map((carton) => h("li", { class: "carton-card",
-        dataset: { sscc: carton.sscc, status: carton.status } },
-      h("a", { href: carton.label_url || `/cartons/${carton.sscc}/label.pdf`, target: "_blank", rel: "noopener",
+        dataset: { sscc: carton.sscc, status: carton.status, pending: carton.close_pending ? "true" : undefined } },
+      carton.close_pending ? h("span", { class: "label-chip label-waiting", id: `label-${carton.sscc}` },
+        `…${carton.sscc.slice(-4)} prints online`) : h("a", { href: carton.label_url || `/cartons/${carton.sscc}/label.pdf`, target: "_blank", rel: "noopener",
         class: `big-button info label-chip ${carton === justClosed ? "just-closed" : ""}`, id: `label-${carton.sscc}`,
         title: `${carton.sscc}${carton.weight_g ? ` · ${carton.weight_g} g` : ""}` }, `…${carton.sscc.slice(-4)}`)))));
   }
@@ -307,7 +308,10 @@ export function packView({ actionsChanged }) {
     const order = state.order;
     if (!order || !state.tote) return refuse("Scan the tote and the order first");
     if (state.carton) return refuse("A carton is open", state.carton.sscc);
-    if (!isOnline()) return refuse("Opening a carton needs a connection", "its SSCC comes from the server");
+    // This device's own SSCCs first: no network needed (the server creates the carton with its first scan).
+    const own = await db.takeSscc();
+    if (own) return cartonOpened(order, { sscc: own, status: "open", label_url: null, offline: true });
+    if (!isOnline()) return refuse("No carton numbers left on this device", "connect once to get more");
     state.busy = true;
     // One key per carton the packer asked for: tapping again after a lost answer gets that carton back.
     if (state.openKey?.order !== order.number) state.openKey = { order: order.number, key: crypto.randomUUID() };
@@ -321,10 +325,15 @@ export function packView({ actionsChanged }) {
     } finally {
       state.busy = false;
     }
+    return cartonOpened(order, carton);
+  }
+
+  async function cartonOpened(order, carton) {
     changes += 1;
     await db.putLocation({ code: carton.sscc, kind: "carton", name: `carton for ${order.number}`, parent: state.station });
     const kept = await db.updateOrder(order.number, (o) => ({
-      ...o, cartons: [...(o.cartons || []), { sscc: carton.sscc, status: carton.status, label_url: carton.label_url }] }));
+      ...o, cartons: [...(o.cartons || []), { sscc: carton.sscc, status: carton.status, label_url: carton.label_url,
+        offline: carton.offline || undefined }] }));
     state.order = kept;
     state.carton = kept.cartons[kept.cartons.length - 1];
     state.closed = null;
@@ -342,7 +351,7 @@ export function packView({ actionsChanged }) {
     if (weightText && (!/^\d+$/.test(weightText) || weight < 1 || weight > MAX_WEIGHT_G)) {
       return refuse("Check the weight", `whole grams from 1 to ${MAX_WEIGHT_G}`);
     }
-    if (!isOnline()) return refuse("Closing a carton needs a connection", "its scans must reach the server first");
+    if (!isOnline()) return closeOffline(order, carton, weight);
     changes += 1;
     state.busy = true;
     let closed;
@@ -368,6 +377,19 @@ export function packView({ actionsChanged }) {
     await saveSession();
     accept(`Carton ${carton.sscc} closed` + (weight ? ` · ${weight} g` : ""), "ok");
     refetch();
+  }
+
+  // Offline: closed here, and on the server (which prints its label) once its scans are in (cartons.js).
+  async function closeOffline(order, carton, weight) {
+    if (!(order.local || []).some((entry) => entry.sscc === carton.sscc)) return refuse("The carton is empty", "scan something into it first");
+    changes += 1;
+    const kept = await db.updateOrder(order.number, (o) => ({ ...o, cartons: (o.cartons || []).map((c) => (c.sscc === carton.sscc
+      ? { ...c, status: "closed", close_pending: true, weight_g: weight || null } : c)) }));
+    state.order = kept;
+    state.carton = null;
+    state.closed = carton.sscc;
+    await saveSession();
+    accept(`Carton ${carton.sscc} closed · its label prints when online`, "ok");
   }
 
   function clearOrder() {
