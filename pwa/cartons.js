@@ -54,6 +54,12 @@ export function closePendingCartons() {
   return closing;
 }
 
+// A carton closed on this device without the network: closed on the server later (closePendingCartons).
+export function closeCartonHere(orderNumber, sscc, weight) {
+  return db.updateOrder(orderNumber, (o) => ({ ...o, cartons: (o.cartons || []).map((c) => (c.sscc === sscc
+    ? { ...c, status: "closed", close_pending: true, weight_g: weight || null } : c)) }));
+}
+
 export function startCartonUpkeep() {
   const upkeep = () => { refillSsccs(); closePendingCartons(); };
   connectionEvents.addEventListener("change", upkeep);

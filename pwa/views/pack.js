@@ -4,37 +4,15 @@
 import { ApiError, getJson, postJson } from "../api.js";
 import { isOnline } from "../connection.js";
 import * as db from "../db.js";
+import { closeCartonHere } from "../cartons.js";
 import * as feedback from "../feedback.js";
 import { enqueue, outboxEvents, replay } from "../outbox.js";
 import { ssccFromScan } from "../scan/sscc.js";
+import { allPacked, packLines } from "./pack_lines.js";
 import { h, quantityText, resultLine, scanOutcome, setChildren, stepRow } from "./ui.js";
 
 const REFETCH_AFTER_SYNC_MS = 500;
 const MAX_WEIGHT_G = 2000000;
-
-// Per SKU on the order: what was ordered, picked, and packed (the server's count plus this device's
-// scans it has not had yet). Two lines of one SKU pack as one.
-export function packLines(order) {
-  const lines = new Map();
-  for (const line of order.lines || []) {
-    const entry = lines.get(line.item) || { item: line.item, qty: 0, picked: 0, packed: 0, follow: 0 };
-    entry.qty += line.qty - (line.to_follow || 0); // backordered after a short: packed later, listed on the slip
-    entry.follow += line.to_follow || 0;
-    entry.picked += line.picked || 0;
-    entry.packed += line.packed || 0;
-    lines.set(line.item, entry);
-  }
-  for (const local of order.local || []) {
-    const entry = lines.get(local.item);
-    if (entry) entry.packed += local.qty;
-  }
-  return [...lines.values()];
-}
-
-export function allPacked(order) {
-  const lines = packLines(order);
-  return lines.length > 0 && lines.every((line) => line.packed >= line.qty);
-}
 
 function slipUrl(number) {
   return `/orders/${encodeURIComponent(number)}/packing-slip.pdf`;
@@ -383,9 +361,7 @@ export function packView({ actionsChanged }) {
   async function closeOffline(order, carton, weight) {
     if (!(order.local || []).some((entry) => entry.sscc === carton.sscc)) return refuse("The carton is empty", "scan something into it first");
     changes += 1;
-    const kept = await db.updateOrder(order.number, (o) => ({ ...o, cartons: (o.cartons || []).map((c) => (c.sscc === carton.sscc
-      ? { ...c, status: "closed", close_pending: true, weight_g: weight || null } : c)) }));
-    state.order = kept;
+    state.order = await closeCartonHere(order.number, carton.sscc, weight);
     state.carton = null;
     state.closed = carton.sscc;
     await saveSession();

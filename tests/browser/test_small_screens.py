@@ -32,12 +32,12 @@ LAYOUT_PROBLEMS = r"""() => {
   const name = (el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} "${(el.innerText || el.placeholder || '').slice(0, 40)}"`;
   for (const el of (dialog || document).querySelectorAll('button, a, input, output')) {
     if (!shown(el) || (!dialog && el.closest('.manual'))) continue;
-    // In a list that scrolls inside itself, an entry below its fold is reached by scrolling the list;
+    // In a list that scrolls inside itself, an entry at or below its fold is reached by scrolling the list;
     // the list itself must be on the screen.
     const list = el.closest('.scroll-list');
     if (list) {
       const box = list.getBoundingClientRect(), r = el.getBoundingClientRect();
-      if (r.top >= box.bottom - 1) continue;
+      if (r.bottom > box.bottom + 0.5) continue; // clipped by the list: scroll the list to it
     }
     const r = el.getBoundingClientRect();
     const inBar = bar && bar.contains(el);
