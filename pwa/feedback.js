@@ -101,3 +101,11 @@ export function warning(text, detail) {
   vibrate([120, 80, 120]);
   flash("warn", text, detail);
 }
+
+// Runs `then` once the flash on screen (a scan's green) has had its time: news that arrives just after it
+// (a flag from the server about that very scan) must not swallow the green.
+export function afterFlash(then) {
+  const overlay = document.getElementById("flash");
+  if (!overlay || overlay.hidden) return then();
+  setTimeout(() => afterFlash(then), 150);
+}

@@ -50,7 +50,7 @@ export function mountStatusBar(bar) {
     synced.hidden = open !== null;
     if (open !== null) {
       bar.dataset.exceptions = String(open);
-      exceptions.textContent = `Open exceptions: ${open}`;
+      exceptions.textContent = `Exceptions: ${open}`; // short: it shares a row with "Needs attention" at 360 px
       exceptions.className = `sb-exceptions ${open ? "some" : ""}`;
     }
     signinWaiting.textContent = status.waiting
@@ -88,8 +88,10 @@ export function mountStatusBar(bar) {
     for (const alert of fresh) announced.add(alert.id);
     if (!fresh.length) return;
     const worst = fresh.find((a) => a.kind === "rejected") || fresh[0];
-    if (worst.kind === "rejected") feedback.failure("Refused by the server", alertText(worst));
-    else feedback.warning("Flagged by the server", alertText(worst));
+    feedback.afterFlash(() => {
+      if (worst.kind === "rejected") feedback.failure("Refused by the server", alertText(worst));
+      else feedback.warning("Flagged by the server", alertText(worst));
+    });
   }
 
   // A supervisor's device shows what is open on the server (exceptions and refused scans), not only its own.
