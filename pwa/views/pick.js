@@ -71,6 +71,7 @@ export function pickView({ params }) {
     state.step = next;
     state.stepId = next?.step ?? null;
     render();
+    short.hidden = !next; // nothing left to report short
   }
 
   function render() {
