@@ -91,7 +91,7 @@ class Walk:
         problems = page.evaluate(LAYOUT_PROBLEMS)
         if self.size == (360, 640):
             SHOTS_360.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS_360 / f"{len(self.seen) + 1:02d}-{name}.png"))
+            page.screenshot(path=str(SHOTS_360 / f"{len(self.seen) + 1:02d}-{name}.png"), scale="css")  # small files
         self.seen.append(name)
         if page.evaluate("document.documentElement.scrollWidth") > self.size[0]:
             problems.append("wider than the screen")
