@@ -116,16 +116,66 @@ export async function outboxCount() {
 
 // One strict transaction for a batch's answers: applied/duplicate leave the outbox,
 // rejected ones move to "attention" with the server's reason. Nothing in between is visible.
+// What the server said about scans already shown green, to tell the person (views/statusbar.js): a rejection,
+// or a scan applied with flags (stock went negative, a frozen bin, a partial order…). Kept until read.
+const ALERTS_KEPT = 100;
+
 export async function settleResults(outcomes) {
-  const tx = (await database()).transaction(["outbox", "attention"], "readwrite", STRICT);
+  const tx = (await database()).transaction(["outbox", "attention", "meta"], "readwrite", STRICT);
   const outbox = tx.objectStore("outbox");
   const attention = tx.objectStore("attention");
+  const meta = tx.objectStore("meta");
+  const alerts = [];
+  const at = new Date().toISOString();
   for (const { movement, result } of outcomes) {
     if (result.status === "rejected") {
-      attention.put({ id: movement.id, movement, error: result.error, rejected_at: new Date().toISOString() });
+      attention.put({ id: movement.id, movement, error: result.error, rejected_at: at });
+      alerts.push({ id: movement.id, kind: "rejected", movement, error: result.error, at });
+    } else if (result.status === "applied" && (result.flags || []).length) {
+      alerts.push({ id: movement.id, kind: "flagged", movement, flags: result.flags, at });
     }
     outbox.delete(movement.id);
   }
+  if (alerts.length) {
+    const kept = (await meta.get("alerts")) || [];
+    meta.put([...kept, ...alerts].slice(-ALERTS_KEPT), "alerts");
+  }
+  await tx.done;
+}
+
+// ---- this device's SSCCs (blocks from POST /api/v1/sscc-blocks) -----------------------------
+
+// Takes one unused SSCC out of the pool in one transaction: a number is handed out once, ever.
+export async function takeSscc() {
+  const tx = (await database()).transaction("meta", "readwrite", STRICT);
+  const pool = (await tx.store.get("sscc_pool")) || [];
+  const sscc = pool[0] || null;
+  if (sscc) tx.store.put(pool.slice(1), "sscc_pool");
+  await tx.done;
+  return sscc;
+}
+
+export async function addSsccs(ssccs) {
+  const tx = (await database()).transaction("meta", "readwrite", STRICT);
+  const pool = (await tx.store.get("sscc_pool")) || [];
+  tx.store.put([...pool, ...ssccs.filter((s) => !pool.includes(s))], "sscc_pool");
+  await tx.done;
+}
+
+export async function ssccPoolSize() {
+  return ((await getMeta("sscc_pool")) || []).length;
+}
+
+export async function listAlerts() {
+  return (await getMeta("alerts")) || [];
+}
+
+// The person read them: gone from the screen (a rejection stays under Needs attention until dismissed).
+export async function markAlertsRead(ids) {
+  const read = new Set(ids);
+  const tx = (await database()).transaction("meta", "readwrite", STRICT);
+  const kept = (await tx.store.get("alerts")) || [];
+  tx.store.put(kept.filter((alert) => !read.has(alert.id)), "alerts");
   await tx.done;
 }
 
@@ -168,18 +218,49 @@ export async function replaceCatalog(items, locations) {
   }
   for (const location of locations) locationStore.put(location);
   await tx.done;
+  catalogMirror = null;
+  warmCatalog(); // now, not on the next scan
+}
+
+// The catalogue mirrored in memory: a scan's lookups are the hot path on a slow handheld, and each IndexedDB
+// read is a transaction and a trip to the browser's storage process (an item scan asked for a location
+// twice first). IndexedDB stays the truth: the mirror is rebuilt when the catalogue is replaced.
+let catalogMirror = null;
+
+function mirror() {
+  if (!catalogMirror) {
+    catalogMirror = (async () => {
+      const db = await database();
+      const [barcodes, items, locations] = await Promise.all([db.getAll("barcodes"), db.getAll("catalog_items"),
+        db.getAll("locations")]);
+      return { barcodes: new Map(barcodes.map((b) => [b.code, b])), catalog_items: new Map(items.map((i) => [i.sku, i])),
+        locations: new Map(locations.map((l) => [l.code, l])) };
+    })();
+    catalogMirror.catch(() => { catalogMirror = null; });
+  }
+  return catalogMirror;
+}
+
+// Built at start and after each catalogue refresh, so no scan waits for it.
+export function warmCatalog() {
+  mirror().catch(() => {});
+}
+
+async function catalogGet(store, key) {
+  // The mirror is the whole store (and putLocation keeps it current): a code it lacks is not there either.
+  return (await mirror())[store].get(key);
 }
 
 export async function getBarcode(code) {
-  return (await database()).get("barcodes", code);
+  return catalogGet("barcodes", code);
 }
 
 export async function getItem(sku) {
-  return (await database()).get("catalog_items", sku);
+  return catalogGet("catalog_items", sku);
 }
 
 export async function getLocation(code) {
-  return (await database()).get("locations", code);
+  return catalogGet("locations", code);
 }
 
 export async function catalogCounts() {
@@ -237,6 +318,10 @@ export async function getOrder(number) {
   return (await database()).get("orders", number);
 }
 
+export async function listOrders() {
+  return (await database()).getAll("orders");
+}
+
 // Read, change and write one kept order in a single transaction; resolves with what was stored.
 export async function updateOrder(number, change) {
   const tx = (await database()).transaction("orders", "readwrite", STRICT);
@@ -274,4 +359,5 @@ export async function putLocation(location) {
   const tx = (await database()).transaction("locations", "readwrite");
   tx.store.put(location);
   await tx.done;
+  if (catalogMirror) (await catalogMirror).locations.set(location.code, location);
 }

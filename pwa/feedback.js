@@ -1,5 +1,7 @@
 // What the person hears, feels and sees after a scan: Web Audio tones, vibration, a full-screen
 // flash with large text. `success` is only for scans already committed to the outbox.
+import { withCodes } from "./codes.js";
+
 let audio = null;
 
 function audioContext() {
@@ -61,17 +63,17 @@ function flash(kind, text, detail) {
   overlay.replaceChildren();
   const big = document.createElement("p");
   big.className = "flash-text";
-  big.textContent = text;
+  big.replaceChildren(...withCodes(String(text)));
   overlay.append(big);
   if (detail) {
     const small = document.createElement("p");
     small.className = "flash-detail";
-    small.textContent = detail;
+    small.replaceChildren(...withCodes(String(detail)));
     overlay.append(small);
   }
   overlay.hidden = false;
   clearTimeout(flashTimer);
-  flashTimer = setTimeout(() => { overlay.hidden = true; }, kind === "bad" ? 900 : 400);
+  flashTimer = setTimeout(() => { overlay.hidden = true; }, kind === "ok" ? 400 : 900);
 }
 
 // A scan is safely stored (the outbox transaction committed): high double beep, green.
@@ -91,4 +93,19 @@ export function failure(text, detail) {
 // A step of a longer scan sequence was accepted (a FROM location, an item): one soft tick, no green.
 export function step() {
   sound(() => tone(880, 0, 0.04, "sine", 0.12));
+}
+
+// Allowed, but someone should know (a partial order leaving): two falling tones, amber.
+export function warning(text, detail) {
+  sound(() => { tone(660, 0, 0.12, "triangle", 0.25); tone(440, 0.15, 0.18, "triangle", 0.25); });
+  vibrate([120, 80, 120]);
+  flash("warn", text, detail);
+}
+
+// Runs `then` once the flash on screen (a scan's green) has had its time: news that arrives just after it
+// (a flag from the server about that very scan) must not swallow the green.
+export function afterFlash(then) {
+  const overlay = document.getElementById("flash");
+  if (!overlay || overlay.hidden) return then();
+  setTimeout(() => afterFlash(then), 150);
 }

@@ -1,16 +1,17 @@
 // Boot: register the service worker, open the local database, find out who is signed in,
 // start replaying the outbox and refreshing offline data, then route between screens.
+import { startCartonUpkeep } from "./cartons.js";
 import { watchConnection } from "./connection.js";
 import * as db from "./db.js";
 import * as feedback from "./feedback.js";
 import { dataEvents, startRefreshing } from "./offline_data.js";
-import { startReplaying } from "./outbox.js";
+import { outboxEvents, startReplaying } from "./outbox.js";
 import { startCamera } from "./scan/camera.js";
 import { SCANNED } from "./scan/events.js";
 import { resolveScan } from "./scan/lookup.js";
 import { manualEntry } from "./scan/manual.js";
 import { startWedge } from "./scan/wedge.js";
-import { askToKeepStorage, loadSession, registerServiceWorker } from "./session.js";
+import { askToKeepStorage, cachedSession, loadSession, registerServiceWorker } from "./session.js";
 import { countView } from "./views/count.js";
 import { dispatchView } from "./views/dispatch.js";
 import { homeView } from "./views/home.js";
@@ -18,6 +19,7 @@ import { moveView } from "./views/move.js";
 import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
+import { releaseView } from "./views/release.js";
 import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
@@ -35,6 +37,7 @@ const ROUTES = [
   [/^\/signoff$/, signoffListView],
   [/^\/signoff\/(\d+)$/, signoffCountView],
   [/^\/status$/, statusView],
+  [/^\/release$/, releaseView],
 ];
 
 const app = document.getElementById("app");
@@ -48,7 +51,15 @@ async function boot() {
   await db.database();
   await applyTestHooks();
   askToKeepStorage();
-  const session = await loadSession();
+  // Start from the person this device knows (no wait for the network); ask the server in the background.
+  const cached = await cachedSession();
+  const session = cached.user || cached.state === "signed_out" ? cached : await loadSession();
+  if (cached.user) {
+    loadSession().then((checked) => {
+      if (checked.user) user = checked.user;
+      else if (checked.state === "signed_out") outboxEvents.dispatchEvent(new Event("changed")); // the sign-in screen
+    }).catch(() => {});
+  }
   watchConnection();
   if (session.state === "signed_out") {
     location.replace("/login");
@@ -63,14 +74,17 @@ async function boot() {
     return;
   }
   feedback.unlockAudioOnFirstGesture();
+  db.warmCatalog();
   startWedge();
   window.addEventListener(SCANNED, onScanned);
   window.addEventListener("hashchange", route);
   dataEvents.addEventListener("changed", () => current?.refresh?.());
   route();
+  document.body.dataset.readyMs = String(Math.round(performance.now())); // how long a start took (tests read it)
   document.body.dataset.ready = "true";
   startReplaying();
   startRefreshing();
+  startCartonUpkeep();
 }
 
 // Test hook: a smaller replay batch (localStorage "dockhand.batch_size"), so a test can cut a

@@ -35,15 +35,34 @@ export async function enqueue(movement, { also } = {}) {
     id,
     occurred_at: new Date().toISOString(),
   }, also ? also(id) : []);
-  changed();
-  if (IN_WINDOW) {
-    if (isOnline()) replay(); // offline: the connection watch sends it the moment the server answers
-    requestBackgroundSync();
-  }
+  // The rest waits until the frame with the screen's green is drawn (a slow handheld feels every ms).
+  afterNextFrame(() => {
+    changed();
+    if (IN_WINDOW) {
+      if (isOnline()) replay(); // offline: the connection watch sends it the moment the server answers
+      requestBackgroundSync();
+    }
+  });
   return record;
 }
 
+function afterNextFrame(work) {
+  if (IN_WINDOW && typeof requestAnimationFrame === "function" && document.visibilityState === "visible") {
+    requestAnimationFrame(() => setTimeout(work, 0));
+  } else {
+    setTimeout(work, 0);
+  }
+}
+
+// One registration stands for every scan after it: the browser fires it (and retries it) until a replay
+// succeeds. Asking again on every scan woke the service worker for a replay that fought the next scan's
+// write for the outbox (a 100+ ms stall on a slow handheld offline).
+const SYNC_REQUEST_EVERY_MS = 15000;
+let syncRequestedAt = -Infinity;
+
 async function requestBackgroundSync() {
+  if (Date.now() - syncRequestedAt < SYNC_REQUEST_EVERY_MS) return;
+  syncRequestedAt = Date.now();
   try {
     const registration = await navigator.serviceWorker?.getRegistration("/");
     await registration?.sync?.register(SYNC_TAG);

@@ -30,6 +30,16 @@ export async function deviceId() {
   return id;
 }
 
+// Who this device last knew was signed in, from IndexedDB only: the app starts from this at once,
+// whatever the network does, and asks the server (loadSession) in the background.
+// → {state: "cached" | "signed_out" | "unknown", user}
+export async function cachedSession() {
+  await deviceId();
+  const { user, signed_out: signedOut } = await db.getMetas(["user", "signed_out"]);
+  if (signedOut) return { state: "signed_out", user: null };
+  return { state: user ? "cached" : "unknown", user: user || null };
+}
+
 // → {state: "online" | "offline" | "signed_out" | "unknown", user}
 export async function loadSession() {
   await deviceId();
@@ -43,7 +53,9 @@ export async function loadSession() {
     return { state: user ? "offline" : "unknown", user: user || null };
   }
   if (response.status === 401) {
-    await db.setMeta({ user: undefined, csrf: undefined });
+    // The server ended the session. Scans may wait on this device: the person is asked to sign in on the
+    // whole screen (needs_signin), rather than the app quietly going to the sign-in page.
+    await db.setMeta({ user: undefined, csrf: undefined, needs_signin: true });
     return { state: "signed_out", user: null };
   }
   if (!response.ok) return { state: user ? "offline" : "unknown", user: user || null };

@@ -4,7 +4,7 @@ import { replay, SYNC_TAG } from "/pwa/outbox.js";
 
 // Bump on every change to a file below: a new version precaches afresh and deletes the old cache.
 // IndexedDB (the outbox, the catalogue) is not in any cache and is never touched here.
-const CACHE_VERSION = "2026-11-27.9";
+const CACHE_VERSION = "2026-11-27.10";
 const CACHE_PREFIX = "dockhand-shell-";
 const CACHE_NAME = CACHE_PREFIX + CACHE_VERSION;
 const NAVIGATION_TIMEOUT_MS = 4000; // a weak signal answers slower than the cached shell
@@ -29,6 +29,8 @@ const SHELL = [
   "/pwa/session.js",
   "/pwa/offline_data.js",
   "/pwa/feedback.js",
+  "/pwa/codes.js",
+  "/pwa/cartons.js",
   "/pwa/signin.js",
   "/pwa/scan/gs1.js",
   "/pwa/scan/decoder.js",
@@ -49,6 +51,8 @@ const SHELL = [
   "/pwa/views/count.js",
   "/pwa/views/signoff.js",
   "/pwa/views/status.js",
+  "/pwa/views/release.js",
+  "/pwa/views/pack_lines.js",
 ];
 
 self.addEventListener("install", (event) => {
@@ -76,12 +80,20 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return; // always the network; the app handles failure
   if (request.mode === "navigate") {
     // Only the app's own pages fall back to the cache; a PDF or an admin page needs the network.
-    if (url.pathname === "/" || url.pathname === "/login") event.respondWith(navigation(request, url));
+    // The shell ("/") is the same for everyone and versioned with this cache: straight from the cache, so the
+    // app starts within a second whatever the network does (it asks the server who is signed in afterwards).
+    if (url.pathname === "/") event.respondWith(shellFirst(request, url));
+    else if (url.pathname === "/login") event.respondWith(navigation(request, url));
   } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/pwa/")
              || url.pathname === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
   }
 });
+
+async function shellFirst(request, url) {
+  const cached = await caches.match("/", { cacheName: CACHE_NAME });
+  return cached || navigation(request, url);
+}
 
 async function navigation(request, url) {
   const fallback = url.pathname === "/login" ? "/login" : "/";

@@ -44,6 +44,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
 
     @app.after_request
+    def _session_lasts_a_shift(response):
+        # A cookie without an expiry dies with the browser, and a crashed handheld would stop sending its scans.
+        # after_request runs before the session is saved, so the sign-in answer itself carries the expiry.
+        from flask import session
+
+        if "_user_id" in session and not session.permanent:
+            session.permanent = True
+        return response
+
+    @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -1,6 +1,7 @@
 """Settings from the environment, with safe defaults for a laptop."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from webapp.domain.floor_movement import MAX_BATCH_BYTES, MAX_BATCH_MOVEMENTS
@@ -54,6 +55,9 @@ def load_config() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "dockhand_session",
+        # A signed-in session outlives a browser restart for a shift (renewed by each request); the server
+        # can still end it sooner.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("DOCKHAND_SESSION_HOURS", "12"))),
         # Uploads (label photos) are the biggest bodies we take; sync has its own 1 MiB limit.
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SYNC_MAX_BODY_BYTES": MAX_BATCH_BYTES,

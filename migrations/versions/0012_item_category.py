@@ -1,14 +1,14 @@
 """items carry a category (for reports and putaway rules), settable at creation and by PATCH
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-27
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,16 @@ import { clockTime, h, resultLine, scanOutcome, setChildren, stepRow } from "./u
 const DOOR_KINDS = new Set(["dock", "outbound"]);
 const LOG_KEPT = 200; // the running list: today's cartons from this device, newest first
 
+// The order a carton was packed for on this device, when it ships with less than was ordered.
+// (A carton packed elsewhere: the server flags the dispatch `partial_order` in the sync answer.)
+async function partialOrder(sscc) {
+  const order = (await db.listOrders()).find((o) => (o.cartons || []).some((c) => c.sscc === sscc));
+  if (!order) return null;
+  const short = (order.lines || []).reduce((sum, line) => sum + Math.max(0, line.qty - (line.packed || 0)
+    - (order.local || []).filter((l) => l.item === line.item).reduce((n, l) => n + l.qty, 0)), 0);
+  return short > 0 ? { number: order.number, short } : null;
+}
+
 export function dispatchView() {
   const state = { door: null, log: [], waiting: new Set(), refused: new Set(), last: null };
   const list = h("ul", { class: "cards dispatch-list", id: "dispatched" });
@@ -69,8 +79,14 @@ export function dispatchView() {
     } catch (error) {
       return refuse("Not saved, scan again", error.message);
     }
-    state.last = { kind: "ok", text: `Dispatched ${sscc} at ${state.door}` };
-    feedback.success("Dispatched", sscc);
+    const missing = await partialOrder(sscc);
+    if (missing) { // allowed (the rest follows), but the loader is told
+      state.last = { kind: "warn", text: `Dispatched ${sscc}: partial order ${missing.number}, ${missing.short} to follow` };
+      feedback.warning("Partial order", `${missing.number}: ${missing.short} to follow`);
+    } else {
+      state.last = { kind: "ok", text: `Dispatched ${sscc} at ${state.door}` };
+      feedback.success("Dispatched", sscc);
+    }
     await refresh();
   }
 

@@ -13,6 +13,7 @@ const WORK = [
   { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
   { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
+  { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
 ];
 
 export function homeView({ user }) {

@@ -1,39 +1,18 @@
 // Pack station: scan the station once (remembered), then a tote or the order number; "Open carton"
-// (online: the server gives its SSCC), scan every item into it (each a `pack` tote → carton, checked
+// (an SSCC from this device's own block, offline too; else the server gives one), scan every item into it (each a `pack` tote → carton, checked
 // offline against the order), "Close carton", print its label and, when the order is complete, the slip.
 import { ApiError, getJson, postJson } from "../api.js";
 import { isOnline } from "../connection.js";
 import * as db from "../db.js";
+import { closeCartonHere } from "../cartons.js";
 import * as feedback from "../feedback.js";
 import { enqueue, outboxEvents, replay } from "../outbox.js";
 import { ssccFromScan } from "../scan/sscc.js";
+import { allPacked, packLines } from "./pack_lines.js";
 import { h, quantityText, resultLine, scanOutcome, setChildren, stepRow } from "./ui.js";
 
 const REFETCH_AFTER_SYNC_MS = 500;
 const MAX_WEIGHT_G = 2000000;
-
-// Per SKU on the order: what was ordered, picked, and packed (the server's count plus this device's
-// scans it has not had yet). Two lines of one SKU pack as one.
-export function packLines(order) {
-  const lines = new Map();
-  for (const line of order.lines || []) {
-    const entry = lines.get(line.item) || { item: line.item, qty: 0, picked: 0, packed: 0 };
-    entry.qty += line.qty;
-    entry.picked += line.picked || 0;
-    entry.packed += line.packed || 0;
-    lines.set(line.item, entry);
-  }
-  for (const local of order.local || []) {
-    const entry = lines.get(local.item);
-    if (entry) entry.packed += local.qty;
-  }
-  return [...lines.values()];
-}
-
-export function allPacked(order) {
-  const lines = packLines(order);
-  return lines.length > 0 && lines.every((line) => line.packed >= line.qty);
-}
 
 function slipUrl(number) {
   return `/orders/${encodeURIComponent(number)}/packing-slip.pdf`;
@@ -149,11 +128,9 @@ export function packView({ actionsChanged }) {
           h("span", { class: "chip", id: "step-order" }, order.number, " ", h("span", { class: "chip-note", id: "order-state" }, order.state))),
       state.carton ? cartonPanel(state.carton) : null,
       resultLine(state.last),
-      justClosed ? h("a", { href: justClosed.label_url || `/cartons/${justClosed.sscc}/label.pdf`, target: "_blank", rel: "noopener",
-        class: "big-button info doc-button", id: "label-now" }, `Carton label ${justClosed.sscc.slice(-4)}`) : null,
+      order ? cartonsList(order, justClosed) : null,
       order ? linesList(order) : null,
-      state.carton ? h("div", { class: "weight" }, h("label", { class: "field-label", for: "carton-weight" }, "Weight (g), optional"), weightInput) : null,
-      order ? cartonsList(order) : null);
+      state.carton ? h("div", { class: "weight" }, h("label", { class: "field-label", for: "carton-weight" }, "Weight (g)"), weightInput) : null);
     updateActions();
   }
 
@@ -169,21 +146,24 @@ export function packView({ actionsChanged }) {
       const done = line.packed >= line.qty;
       return h("li", { class: `pack-line ${done ? "done" : ""}`, dataset: { item: line.item, packed: String(line.packed), qty: String(line.qty) } },
         h("span", { class: "pack-line-name" }, state.names.get(line.item) || line.item,
-          h("small", {}, ` ${line.item}` + (line.picked < line.qty ? ` · picked ${line.picked}` : ""))),
+          h("small", {}, ` ${line.item}` + (line.picked < line.qty ? ` · picked ${line.picked}` : "")),
+          line.follow ? h("small", { class: "to-follow" }, ` ${line.follow} to follow`) : null),
         h("span", { class: "pack-line-count" }, `${line.packed} / ${line.qty}`));
     }));
   }
 
-  function cartonsList(order) {
-    const cartons = order.cartons || [];
-    if (!cartons.length) return null;
-    return h("div", { class: "cartons", id: "cartons" }, h("h2", {}, "Cartons"),
-      h("ul", { class: "cards" }, cartons.map((carton, n) => h("li", { class: "card carton-card", dataset: { sscc: carton.sscc, status: carton.status } },
-        h("p", { class: "card-title" }, `${n + 1}. ${carton.sscc}`),
-        h("p", { class: "muted" }, carton.status === "open" ? "open" : `closed${carton.weight_g ? ` · ${carton.weight_g} g` : ""}`
-          + (carton.contents ? ` · ${carton.contents.reduce((sum, c) => sum + c.qty, 0)} units` : "")),
-        h("a", { href: carton.label_url || `/cartons/${carton.sscc}/label.pdf`, target: "_blank", rel: "noopener",
-          class: "big-button info doc-button", id: `label-${carton.sscc}` }, "Carton label")))));
+  // Closed cartons' labels as one row of buttons under the result (a long list would push the screen off a
+  // small handheld); the carton just closed is ringed: its label is the next thing to print.
+  function cartonsList(order, justClosed) {
+    const cartons = (order.cartons || []).filter((carton) => carton.status !== "open");
+    if (!cartons.length || state.carton) return null;
+    return h("div", { class: "cartons", id: "cartons" }, h("span", { class: "carton-caption" }, "Carton labels"),
+      h("ul", { class: "label-row" }, cartons.map((carton) => h("li", { class: "carton-card",
+        dataset: { sscc: carton.sscc, status: carton.status, pending: carton.close_pending ? "true" : undefined } },
+      carton.close_pending ? h("span", { class: "label-chip label-waiting", id: `label-${carton.sscc}` },
+        `…${carton.sscc.slice(-4)} prints online`) : h("a", { href: carton.label_url || `/cartons/${carton.sscc}/label.pdf`, target: "_blank", rel: "noopener",
+        class: `big-button info label-chip ${carton === justClosed ? "just-closed" : ""}`, id: `label-${carton.sscc}`,
+        title: `${carton.sscc}${carton.weight_g ? ` · ${carton.weight_g} g` : ""}` }, `…${carton.sscc.slice(-4)}`)))));
   }
 
   // ---- feedback ----------------------------------------------------------------------------
@@ -306,7 +286,10 @@ export function packView({ actionsChanged }) {
     const order = state.order;
     if (!order || !state.tote) return refuse("Scan the tote and the order first");
     if (state.carton) return refuse("A carton is open", state.carton.sscc);
-    if (!isOnline()) return refuse("Opening a carton needs a connection", "its SSCC comes from the server");
+    // This device's own SSCCs first: no network needed (the server creates the carton with its first scan).
+    const own = await db.takeSscc();
+    if (own) return cartonOpened(order, { sscc: own, status: "open", label_url: null, offline: true });
+    if (!isOnline()) return refuse("No carton numbers left on this device", "connect once to get more");
     state.busy = true;
     // One key per carton the packer asked for: tapping again after a lost answer gets that carton back.
     if (state.openKey?.order !== order.number) state.openKey = { order: order.number, key: crypto.randomUUID() };
@@ -320,10 +303,15 @@ export function packView({ actionsChanged }) {
     } finally {
       state.busy = false;
     }
+    return cartonOpened(order, carton);
+  }
+
+  async function cartonOpened(order, carton) {
     changes += 1;
     await db.putLocation({ code: carton.sscc, kind: "carton", name: `carton for ${order.number}`, parent: state.station });
     const kept = await db.updateOrder(order.number, (o) => ({
-      ...o, cartons: [...(o.cartons || []), { sscc: carton.sscc, status: carton.status, label_url: carton.label_url }] }));
+      ...o, cartons: [...(o.cartons || []), { sscc: carton.sscc, status: carton.status, label_url: carton.label_url,
+        offline: carton.offline || undefined }] }));
     state.order = kept;
     state.carton = kept.cartons[kept.cartons.length - 1];
     state.closed = null;
@@ -341,7 +329,7 @@ export function packView({ actionsChanged }) {
     if (weightText && (!/^\d+$/.test(weightText) || weight < 1 || weight > MAX_WEIGHT_G)) {
       return refuse("Check the weight", `whole grams from 1 to ${MAX_WEIGHT_G}`);
     }
-    if (!isOnline()) return refuse("Closing a carton needs a connection", "its scans must reach the server first");
+    if (!isOnline()) return closeOffline(order, carton, weight);
     changes += 1;
     state.busy = true;
     let closed;
@@ -367,6 +355,17 @@ export function packView({ actionsChanged }) {
     await saveSession();
     accept(`Carton ${carton.sscc} closed` + (weight ? ` · ${weight} g` : ""), "ok");
     refetch();
+  }
+
+  // Offline: closed here, and on the server (which prints its label) once its scans are in (cartons.js).
+  async function closeOffline(order, carton, weight) {
+    if (!(order.local || []).some((entry) => entry.sscc === carton.sscc)) return refuse("The carton is empty", "scan something into it first");
+    changes += 1;
+    state.order = await closeCartonHere(order.number, carton.sscc, weight);
+    state.carton = null;
+    state.closed = carton.sscc;
+    await saveSession();
+    accept(`Carton ${carton.sscc} closed · its label prints when online`, "ok");
   }
 
   function clearOrder() {

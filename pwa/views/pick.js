@@ -1,10 +1,10 @@
 // Pick: the walks from GET /api/v1/tasks, kept in IndexedDB, worked step by step in walk order.
-// Per step: scan the bin → the item (a case counts its pack size) → quantity → the order's own
-// tote → `pick` with ref = order. "Short" asks how many are missing and queues `short`.
+// Per step: scan the bin → each unit (one each; a case counts its pack size; or the keypad's number),
+// never more than is due → the order's own tote confirms what was counted → `pick` with ref = order. "Short" asks how many are missing and queues `short`.
 import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
-import { h, numberDialog, packBadge, qtyControl, quantityText, resultLine, scanOutcome, setChildren, stepRow, validQty } from "./ui.js";
+import { h, numberDialog, packBadge, quantityText, resultLine, scanOutcome, setChildren, stepRow, validQty } from "./ui.js";
 
 // The walk: the server's steps, in walk order (GET /api/v1/tasks sorts them).
 export function stepsOf(task) {
@@ -28,7 +28,7 @@ function ordersOf(task) {
 }
 
 export function pickListView() {
-  const list = h("div", { class: "work-list", id: "pick-list" });
+  const list = h("div", { class: "work-list scroll-list", id: "pick-list" });
   const el = h("section", { class: "screen" }, h("h1", {}, "Pick"), list);
 
   async function refresh() {
@@ -50,11 +50,14 @@ export function pickListView() {
 
 export function pickView({ params }) {
   const key = decodeURIComponent(params[0]);
-  // bin: the bin scanned for the current step; item: the item scan; stepId: the step they belong to.
-  const state = { task: null, step: null, stepId: null, bin: null, item: null, qty: 1, last: null };
+  // bin: the bin scanned for the current step; item: the last item scan; counted: units counted into the
+  // hand so far at this step (each unit scan one, a case its pack size, or the keypad's number);
+  // uoms: the pack sizes scanned, so a pick of cases only is recorded in cases.
+  const state = { task: null, step: null, stepId: null, bin: null, item: null, counted: 0, uoms: new Set(), last: null };
   const el = h("section", { class: "screen", id: "pick-screen" });
 
-  const now = () => (!state.bin ? "bin" : !state.item ? "item" : "tote");
+  const now = () => (!state.bin ? "bin" : !state.counted ? "item" : "tote");
+  const forgetCount = () => { state.item = null; state.counted = 0; state.uoms = new Set(); };
 
   // Reload from IndexedDB; the scans already made for the step on show stay if it is still the one.
   async function load() {
@@ -63,15 +66,23 @@ export function pickView({ params }) {
     if (!next || next.step !== state.stepId) {
       // Same bin as the step just finished (batch picking, or the rest after a short): no need to scan it again.
       state.bin = next && state.bin === next.location ? state.bin : null;
-      state.item = null;
+      forgetCount();
     }
     state.step = next;
     state.stepId = next?.step ?? null;
     render();
+    short.hidden = !next; // nothing left to report short
   }
 
   function render() {
     const { task, step } = state;
+    if (task) state.totes = [...new Set(stepsOf(task).map((s) => s.tote).filter(Boolean))];
+    if (!task && state.totes?.length) { // finished here, and the server has since closed the walk
+      el.dataset.step = "done";
+      setChildren(el, h("h1", {}, "Pick"), h("p", { class: "prompt done", id: "prompt" },
+        `All picked: take ${state.totes.join(", ")} to packing`), resultLine(state.last));
+      return;
+    }
     if (!task) {
       el.dataset.step = "done";
       setChildren(el, h("h1", {}, "Pick"), h("p", { class: "prompt done", id: "prompt" }, "Nothing left to pick here"),
@@ -81,41 +92,62 @@ export function pickView({ params }) {
     const title = ordersOf(task).join(", ");
     if (!step) {
       el.dataset.step = "done";
-      const totes = [...new Set(stepsOf(task).map((s) => s.tote).filter(Boolean))];
-      setChildren(el, h("h1", {}, `Order ${title}`),
-        h("p", { class: "prompt done", id: "prompt" }, "All picked"),
-        totes.length ? h("p", { class: "notice" }, `Take ${totes.join(", ")} to packing.`) : null,
-        resultLine(state.last));
+      setChildren(el, h("h1", {}, `Order ${title}`), ...finishedWalk(task), resultLine(state.last));
       return;
     }
     const step_ = now();
     const left = remaining(task, step);
     const walk = stepsOf(task).filter((s) => !s.status || s.status === "open");
     const position = walk.findIndex((s) => s.step === step.step) + 1;
+    const uom = state.item && state.item.uom !== "EA" && state.uoms.size === 1 ? state.item.uom : "";
     el.dataset.step = step_;
     el.dataset.order = step.order;
-    setChildren(el, 
+    setChildren(el,
       h("h1", {}, `Order ${step.order}`),
       h("p", { class: "muted", id: "walk-position" }, `Step ${position} of ${walk.length}` + (ordersOf(task).length > 1 ? ` · walk ${title}` : "")),
       h("p", { class: "prompt", id: "prompt" },
         step_ === "bin" ? `Go to ${step.location} and scan it`
           : step_ === "item" ? `Scan ${step.name || step.item}`
-            : step.tote ? `Put in ${step.tote} and scan it` : "Scan the tote"),
+            : `Put ${state.counted} in ${step.tote || "a tote"} and scan it`),
       h("ol", { class: "steps" },
         stepRow("Bin", state.bin || step.location, { current: step_ === "bin", id: "step-bin", done: !!state.bin }),
         stepRow("Item", state.item ? state.item.name : step.name || step.item, {
           current: step_ === "item", id: "step-item",
           note: [`${step.item} · pick `, h("b", { id: "step-left" }, String(left)), step.lot ? ` · lot ${step.lot}` : "", " ",
             packBadge(state.item)] }),
-        state.item ? h("li", { class: "step current qty" }, h("span", { class: "step-label" }, "Quantity"),
-          qtyControl(state.qty, (qty) => { state.qty = qty; }, { unit: state.item.uom !== "EA" ? state.item.uom : "" })) : null,
+        state.counted ? h("li", { class: "step current qty counted-row" }, h("span", { class: "step-label" }, "Counted"),
+          h("span", { class: "counted" }, h("b", { id: "counted", dataset: { uom } }, String(state.counted)), ` of ${left}`),
+          h("button", { type: "button", class: "small-button", id: "set-qty", onclick: setCount }, "Keypad")) : null,
         stepRow("Tote", step.tote || (step_ === "tote" ? null : "any empty tote"), { current: step_ === "tote", id: "step-tote",
           done: false })),
       resultLine(state.last));
   }
 
+  // After the last step: where the goods go next, and what is missing (the server backorders it).
+  function finishedWalk(task) {
+    const totes = [...new Set(stepsOf(task).map((s) => s.tote).filter(Boolean))];
+    const short = stepsOf(task).reduce((sum, s) => sum + (task.local || []).filter((e) => e.step === s.step && e.kind === "short")
+      .reduce((n, e) => n + e.qty, 0), 0);
+    return [
+      h("p", { class: "prompt done", id: "prompt" }, totes.length ? `All picked: take ${totes.join(", ")} to packing` : "All picked"),
+      short ? h("p", { class: "notice", id: "short-note" }, `${short} short: packing ships what is there, the rest is backordered.`) : null,
+    ];
+  }
+
   const { refuse, accept } = scanOutcome(state, render);
 
+  // The keypad sets the number counted (in units): for a picker who counted by hand.
+  async function setCount() {
+    const step = state.step;
+    if (!step || !state.item) return;
+    const left = remaining(state.task, step);
+    const n = await numberDialog({ message: "How many did you take?", detail: `${step.name || step.item}: ${left} to pick`,
+      value: state.counted, max: left, confirm: "Set", cancel: "Back" });
+    if (n === null || state.step !== step) return;
+    state.counted = n;
+    state.uoms = new Set(["EA"]);
+    accept(`${step.name || step.item}: ${n} of ${left}`);
+  }
 
   // The scan's progress goes into the task record in the same transaction as the movement.
   function recordLocally(step, kind, qtyBase) {
@@ -133,21 +165,29 @@ export function pickView({ params }) {
       state.bin = scan.code;
       return accept(`At ${scan.code}`);
     }
-    if (at === "item" || (at === "tote" && scan.type === "item")) {
-      if (scan.type !== "item" || scan.sku !== step.item) return refuse("Wrong item", `this step is ${step.name || step.item}`);
+    if (scan.type === "item") {
+      if (scan.sku !== step.item) return refuse("Wrong item", `this step is ${step.name || step.item}`);
       const left = remaining(state.task, step);
-      if (scan.factor > left) return refuse("Case too big", `${scan.uom} = ${scan.factor}, only ${left} to pick: scan a unit`);
+      const after = state.counted + scan.factor;
+      if (after > left) {
+        return refuse("Too many", scan.factor > 1 && !state.counted
+          ? `${scan.uom} = ${scan.factor}, only ${left} to pick: scan a unit` : `${state.counted} of ${left} counted: put the extra back`);
+      }
       state.item = scan;
-      state.qty = scan.factor > 1 ? Math.max(1, Math.floor(left / scan.factor)) : left;
-      return accept(`${scan.name}: pick ${quantityText(state.qty, scan.uom)}`);
+      state.counted = after;
+      state.uoms.add(scan.uom);
+      return accept(`${scan.name}: ${after} of ${left}`);
     }
     if (scan.location.kind !== "tote") return refuse("Scan a tote", `${scan.code} is a ${scan.location.kind}`);
     if (step.tote && scan.code !== step.tote) return refuse("Wrong tote", `${step.order} goes in ${step.tote}`);
-    if (!validQty(state.qty)) return refuse("Check the quantity", "a whole number from 1");
-    const base = state.qty * state.item.factor;
+    const base = state.counted;
     const left = remaining(state.task, step);
-    if (base > left) return refuse("Too many", `only ${left} left at this step`);
-    const movement = { kind: "pick", item: step.item, qty: state.qty, uom: state.item.uom, from: state.bin, to: scan.code,
+    if (!validQty(base) || base > left) return refuse("Too many", `only ${left} left at this step`);
+    // Cases only: recorded in cases, as scanned; anything mixed (or keyed in) in units.
+    const inPacks = state.uoms.size === 1 && state.item.factor > 1 && base % state.item.factor === 0;
+    const qty = inPacks ? base / state.item.factor : base;
+    const uom = inPacks ? state.item.uom : "EA";
+    const movement = { kind: "pick", item: step.item, qty, uom, from: state.bin, to: scan.code,
       ref: step.order, lot: state.item.lot || step.lot || undefined, expiry: state.item.expiry || step.expiry || undefined,
       label: state.item.name };
     try {
@@ -155,9 +195,9 @@ export function pickView({ params }) {
     } catch (error) {
       return refuse("Not saved, scan again", error.message);
     }
-    const text = `Picked ${quantityText(movement.qty, movement.uom)} × ${state.item.name}`;
+    const text = `Picked ${quantityText(qty, uom)} × ${state.item.name}`;
     state.last = { kind: "ok", text: `${text} → ${scan.code}` };
-    state.item = null;
+    forgetCount();
     feedback.success(text, `→ ${scan.code}`);
     await load();
   }
@@ -180,7 +220,7 @@ export function pickView({ params }) {
       return refuse("Not saved, try again", error.message);
     }
     const rest = left - missing;
-    state.item = null; // the quantity on show was for before the short: scan the item again for the rest
+    forgetCount(); // the count on show was for before the short: scan the items again for the rest
     state.last = { kind: "ok", text: `Short ${missing} × ${step.name || step.item} reported` + (rest ? ` · pick the other ${rest}` : "") };
     feedback.success("Short reported", rest ? `pick the other ${rest}` : `${missing} × ${step.item}`);
     await load();

@@ -27,7 +27,18 @@ export function receiveView() {
 
   const { refuse } = scanOutcome(state, render);
 
+  // The purchase order barcode on a supplier's delivery note ("PO-5001"): the reference for what follows.
+  const PO_NUMBER = /^PO[-\s]?[A-Z0-9][A-Z0-9-]{0,60}$/i;
+
   async function onScan(scan) {
+    if (scan.type === "unknown" && PO_NUMBER.test(scan.code)) {
+      state.ref = scan.code.toUpperCase();
+      refInput.value = state.ref;
+      state.last = { kind: "info", text: `Receiving against ${state.ref}` };
+      render();
+      feedback.step();
+      return;
+    }
     if (scan.type === "unknown") return refuse("Unknown code", scan.code);
     if (scan.type === "location") {
       const problem = stockLocationProblem(scan.location);

@@ -4,7 +4,7 @@ import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { isOnline } from "../connection.js";
 import { outboxEvents, outboxStatus, replay } from "../outbox.js";
-import { clockTime, confirmDialog, h, movementText } from "./ui.js";
+import { alertText, clockTime, confirmDialog, h, movementText } from "./ui.js";
 
 const SHOWN_WAITING = 100;
 
@@ -12,8 +12,9 @@ export function statusView() {
   const summary = h("div", { class: "status-summary", id: "status-summary" });
   const attentionList = h("ul", { class: "cards", id: "attention-list" });
   const waitingList = h("ul", { class: "cards small", id: "waiting-list" });
+  const alertList = h("div", { id: "alert-list" });
   const el = h("section", { class: "screen", id: "status-screen" },
-    h("h1", {}, "Sync status"), summary,
+    h("h1", {}, "Sync status"), alertList, summary,
     h("h2", {}, "Needs attention"), attentionList,
     h("h2", {}, "Waiting to send"), waitingList);
 
@@ -30,11 +31,26 @@ export function statusView() {
         + "could be cleared. Sync often, or install the app to the home screen.") : null,
       status.last_error && status.waiting ? h("p", { class: "muted" }, `Last try: ${status.last_error.message}`) : null,
     ].filter(Boolean));
+    showAlerts(await db.listAlerts());
     attentionList.replaceChildren(...(attention.length ? attention.map(attentionCard)
       : [h("li", { class: "muted" }, "Nothing needs attention.")]));
     waitingList.replaceChildren(...(waiting.length ? waiting.map((m) => h("li", { class: "card" },
       h("p", {}, movementText(m)), h("p", { class: "muted" }, `${m.scanned_by} · ${clockTime(m.occurred_at)}`)))
       : [h("li", { class: "muted" }, "Nothing waiting.")]));
+  }
+
+  // What the server said since the person last looked: read here, then gone from the status bar.
+  function showAlerts(alerts) {
+    if (!alerts.length) return alertList.replaceChildren();
+    const seen = h("button", { type: "button", class: "big-button warn", id: "alerts-seen", onclick: async () => {
+      await db.markAlertsRead(alerts.map((a) => a.id));
+      outboxEvents.dispatchEvent(new Event("changed"));
+      refresh();
+    } }, "Seen");
+    alertList.replaceChildren(h("h2", {}, "From the server"),
+      h("ul", { class: "cards" }, alerts.map((alert) => h("li", { class: `card alert ${alert.kind}`, dataset: { id: alert.id } },
+        h("p", { class: "card-title" }, alert.kind === "rejected" ? "Refused" : "Flagged"),
+        h("p", {}, alertText(alert)), h("p", { class: "muted" }, clockTime(alert.at))))), seen);
   }
 
   function attentionCard(entry) {

@@ -1,5 +1,6 @@
 // Small DOM helpers the screens share: building elements, the in-page confirm dialog, times,
 // and a screen's answer to a scan.
+import { withCodes } from "../codes.js";
 import * as feedback from "../feedback.js";
 import { limit } from "../limits.js";
 
@@ -15,7 +16,8 @@ export function h(tag, props = {}, ...children) {
   }
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : String(child));
+    if (child instanceof Node) element.append(child);
+    else element.append(...withCodes(String(child))); // codes in any text never wrap mid-code
   }
   return element;
 }
@@ -109,6 +111,25 @@ export function clockTime(iso) {
 // "1 × Basmati Rice 250g" or "2 CS × …" in the warehouse's words.
 export function quantityText(qty, uom) {
   return uom && uom !== "EA" ? `${qty} ${uom}` : `${qty}`;
+}
+
+// The server's flags on an applied scan, in the warehouse's words.
+const FLAG_TEXT = {
+  negative_stock: "more than the system held there: check the bin",
+  location_frozen: "the location is frozen for a count",
+  order_not_open: "the order is not open",
+  over_receipt: "more received than ordered",
+  unexpected_item: "not on the order",
+  partial_order: "the order left incomplete",
+  clock_skew: "this handheld's clock is wrong",
+  out_of_order: "sent after a later scan",
+};
+
+// "move 900 × Rice WH1-A-01-01 → …: refused, no stock there" for an alert (db.listAlerts).
+export function alertText(alert) {
+  const what = movementText(alert.movement);
+  if (alert.kind === "rejected") return `${what}: ${alert.error?.message || "refused"}`;
+  return `${what}: ${(alert.flags || []).map((flag) => FLAG_TEXT[flag] || flag).join(", ")}`;
 }
 
 export function movementText(m) {

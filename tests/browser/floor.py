@@ -28,7 +28,7 @@ addEventListener('keydown', (e) => { window.__keys.push([e.key, Math.round(e.tim
 
 def phone(browser, **extra):
     """A fresh phone: its own storage, service worker and cookies."""
-    context = browser.new_context(**PHONE, **extra)
+    context = browser.new_context(**{**PHONE, **extra})
     context.add_init_script(RECORD_SCANS)
     return context
 

@@ -45,9 +45,10 @@ def test_pick_checks_bin_item_and_tote_offline_and_short_reports_the_rest(chromi
         wait_step(page, "pick-screen", "item")
         scan(page, item_barcodes(second["item"])[0])  # the wrong item
         page.wait_for_selector("#result.bad:has-text('Wrong item')")
-        scan(page, item_barcodes(first["item"])[0])
+        for n in range(1, first["qty"] + 1):  # each unit scan counts one
+            scan(page, item_barcodes(first["item"])[0])
+            page.wait_for_selector(f"#counted:text-is('{n}')")
         wait_step(page, "pick-screen", "tote")
-        assert page.input_value("#qty") == str(first["qty"])  # what is left at the step
         scan(page, second["location"])  # a bin is not a tote
         page.wait_for_selector("#result.bad:has-text('Scan a tote')")
         assert outbox_count(page) == 0
@@ -108,7 +109,11 @@ def test_picker_picks_an_order_offline_with_a_wrong_item_and_a_short_then_server
         assert outbox_count(page) == 0
         scan(page, item_barcodes(a)[0])
         wait_step(page, "pick-screen", "tote")
-        assert page.input_value("#qty") == "3"
+        page.click("#set-qty")  # counted by hand: the keypad sets the number
+        page.wait_for_selector("dialog.keypad-dialog[open]")
+        page.click("dialog.keypad-dialog [data-key='3']")
+        page.click("#keypad-ok")
+        page.wait_for_selector("#counted:text-is('3')")
         scan(page, wrong_tote)  # every order has its own tote
         page.wait_for_selector(f"#result.bad:has-text('Wrong tote'):has-text('{tote}')")
         assert outbox_count(page) == 0
@@ -130,8 +135,8 @@ def test_picker_picks_an_order_offline_with_a_wrong_item_and_a_short_then_server
         wait_step(page, "pick-screen", "item")  # still at this bin: pick what is there
         assert page.inner_text("#step-left") == "2"
         scan(page, item_barcodes(b)[0])
-        wait_step(page, "pick-screen", "tote")
-        assert page.input_value("#qty") == "2"
+        scan(page, item_barcodes(b)[0])
+        page.wait_for_selector("#counted:text-is('2')")
         scan(page, tote)
         page.wait_for_selector("#result.ok:has-text('Picked 2')")
         page.wait_for_selector("#prompt:has-text('All picked')")
@@ -172,5 +177,58 @@ def test_picker_picks_an_order_offline_with_a_wrong_item_and_a_short_then_server
             assert after[sku]["reserved"] - before[sku]["reserved"] == still_reserved, sku
             assert after[sku]["available"] == after[sku]["on_hand"] - after[sku]["reserved"] - after[sku]["committed"]
         assert live_server.stock_at(b, tote) == 2 and live_server.stock_at(a, tote) == 3
+    finally:
+        context.close()
+
+
+# Every tone the app plays, by frequency (feedback.js: 140 Hz is the refusal buzz).
+RECORD_TONES = """
+window.__tones = [];
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) { window.__tones.push(Math.round(this.frequency.value)); return start.apply(this, args); };
+"""
+
+
+def test_a_picker_who_took_2_of_3_and_scans_the_tote_records_2_and_a_fourth_scan_buzzes(chromium, live_server):
+    order = "SO-PICK-COUNT"
+    item = "DH-10041"
+    task = release_order(live_server, order, [(item, 3)])
+    [step] = task["steps"]
+    context = phone(chromium)
+    context.add_init_script(RECORD_TONES)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.url, "asha")
+        wait_offline_ready(page)
+        device = device_id(page)
+        open_task(page, order)
+        scan(page, step["location"])
+        wait_step(page, "pick-screen", "item")
+        unit = item_barcodes(item)[0]
+        scan(page, unit)
+        page.wait_for_selector("#counted:text-is('1')")
+        assert "of 3" in page.inner_text("#pick-screen .counted")
+        scan(page, unit)
+        page.wait_for_selector("#counted:text-is('2')")
+        assert "Put 2 in" in page.inner_text("#prompt")  # the number being confirmed, where the eye is
+        scan(page, step["tote"])
+        page.wait_for_selector("#result.ok:has-text('Picked 2')")
+        wait_waiting(page, 0)
+        [pick] = live_server.movements_of_device(device)
+        assert (pick["kind"], pick["qty_base"], pick["to_code"]) == ("pick", 2, step["tote"])
+
+        # The last one: the bin is remembered; a second unit is one too many.
+        wait_step(page, "pick-screen", "item")
+        scan(page, unit)
+        page.wait_for_selector("#counted:text-is('1')")
+        page.evaluate("window.__tones = []")
+        scan(page, unit)
+        page.wait_for_selector("#result.bad:has-text('Too many')")
+        assert page.inner_text("#counted") == "1"
+        assert 140 in page.evaluate("window.__tones"), "an over-scan buzzes"
+        scan(page, step["tote"])
+        page.wait_for_selector("#prompt:has-text('All picked')")
+        wait_waiting(page, 0)
+        assert [m["qty_base"] for m in live_server.movements_of_device(device)] == [2, 1]
     finally:
         context.close()

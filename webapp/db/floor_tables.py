@@ -1,7 +1,7 @@
 """Floor work in progress: pick tasks and their steps (bin by bin), and cartons with their SSCCs."""
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from webapp.domain.clock import utcnow
@@ -45,3 +45,18 @@ class Carton(SQLModel, table=True):
     weight_g: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+
+
+class SsccBlock(SQLModel, table=True):
+    """A block of SSCC serials issued to one device, so its packer can open cartons offline. Serials are
+    block id × size onwards, under extension digit 1 (the server's own cartons use 0): never reused, never
+    shared between devices."""
+
+    __tablename__ = "sscc_block"
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: str = Field(max_length=64, index=True)
+    company_prefix: str = Field(max_length=12)
+    first_serial: int = Field(sa_type=BigInteger)
+    count: int
+    issued_to_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -54,6 +54,7 @@ class PackingSlip:
     lines: list[SlipLine]
     cartons: list[SlipCarton]
     packed_at: datetime
+    to_follow: list[SlipLine] = field(default_factory=list)  # backordered after a short pick: "1 to follow"
 
 
 def _slip_context(slip: PackingSlip) -> dict:

@@ -51,3 +51,15 @@ def check_transition(current: str, target: str) -> None:
         raise Conflict("invalid_transition", f"an order cannot go from {current} to {target}",
                        state=current, allowed=allowed)
 
+
+def to_follow(ordered: int, picked: int, still_to_pick: int, released: bool) -> int:
+    """What a released order line will not get from this pick: the part shorted with no other bin holding it
+    (backordered). Packing ships what is there and the slip lists the rest as "to follow"."""
+    if not released:
+        return 0
+    return max(0, ordered - picked - still_to_pick)
+
+
+def line_due(ordered: int, follow: int) -> int:
+    """What packing and dispatch expect of a line now: what was ordered less what is to follow."""
+    return max(0, ordered - follow)

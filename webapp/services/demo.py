@@ -208,3 +208,10 @@ def _seed_orders(session: Session) -> None:
         name, address = customers[n % len(customers)]
         lines = [LineIntake(f"DH-{10000 + (n * 17 + k * 31) % 300 + 1}", 1 + (n + k) % 4) for k in range(1 + n % 3)]
         intake_order(session, OrderIntake(number, lines, ship_to={"name": name, "lines": address.split(", ")}), None)
+    # A new picker sees work at once: the first three are released to the floor (one walk each); the other
+    # two wait for a supervisor to release them from the app.
+    from webapp.services.picking import release_orders
+
+    for number in ("SO-10041", "SO-10042", "SO-10043"):
+        if session.scalar(select(SalesOrder.state).where(SalesOrder.number == number)) == "validated":
+            release_orders(session, [number], None, reason="demo: released for the first shift")

@@ -13,7 +13,7 @@ from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.order_tables import OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
 from webapp.domain.clock import utcnow
 from webapp.domain.ledger import counted_against, open_on_order, order_committed
-from webapp.domain.orders import OPEN_FOR_FLOOR, floor_steps
+from webapp.domain.orders import OPEN_FOR_FLOOR, floor_steps, line_due
 from webapp.services import orders
 from webapp.services.ledger import MovementInput, add_flag
 from webapp.services.picking import record_pick
@@ -90,6 +90,8 @@ def _order_effect(session: Session, m: MovementInput, total: StockTotal) -> Tota
         # What leaves without having been picked (straight from a bin) was still reserved: it is gone now.
         reserved_delta -= _consume_reservations(session, lines, m.qty_base - (before - after))
     deltas = _adjust_total(session, total, reserved=reserved_delta, committed=after - before)
+    if m.kind == "dispatch" and _partial(session, order):
+        add_flag(m, "partial_order")  # allowed: the rest follows; the sync answer tells the device
     session.flush()
     _advance_order(session, order, m.kind, m.scanned_by_id)
     return deltas
@@ -113,10 +115,18 @@ def _consume_reservations(session: Session, lines: list, qty: int) -> int:
     return consumed
 
 
+def _partial(session: Session, order: SalesOrder) -> bool:
+    """The order ships with less than was ordered (a line short or not all packed)."""
+    return any(l.qty_packed < l.qty for l in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)))
+
+
 def _advance_order(session: Session, order: SalesOrder, kind: str, scanner_id: int | None) -> None:
-    """Floor scans move an order along the state machine, each step recorded with the person who scanned."""
+    """Floor scans move an order along the state machine, each step recorded with the person who scanned.
+    A line shorted with nothing elsewhere is backordered ("to follow"): packed means what is there is packed."""
     all_lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)))
-    for step in floor_steps(order.state, kind, all_packed=all(l.qty_packed >= l.qty for l in all_lines),
+    follow = orders.lines_to_follow(session, all_lines)
+    for step in floor_steps(order.state, kind,
+                            all_packed=all(l.qty_packed >= line_due(l.qty, follow[l.id]) for l in all_lines),
                             all_dispatched=all(l.qty_dispatched >= l.qty for l in all_lines)):
         orders.floor_transition(session, order, step, scanner_id, f"{kind} scans")
 

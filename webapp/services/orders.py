@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webapp.db.floor_tables import Carton
+from webapp.db.floor_tables import Carton, PickStep
 from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.models import Item, Location, User
 from webapp.db.order_tables import ExceptionRecord, OrderEvent, OrderLine, SalesOrder
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.ledger import content_digest, order_committed
-from webapp.domain.orders import CLOSED_STATES, RESERVING_STATES, check_transition
+from webapp.domain.orders import CLOSED_STATES, RESERVING_STATES, check_transition, to_follow
 from webapp.services import reservations
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.locks import lock_in_order
@@ -231,8 +231,19 @@ def _change_line_qty(session: Session, order: SalesOrder, line: OrderLine, qty: 
     line.qty = qty
 
 
+def lines_to_follow(session: Session, lines: list[OrderLine]) -> dict[int, int]:
+    """Per order line id: how many are backordered after a short pick (0 for a line not released yet)."""
+    steps: dict[int, list[PickStep]] = {}
+    for step in session.scalars(select(PickStep).where(PickStep.order_line_id.in_([l.id for l in lines] or [0]))):
+        steps.setdefault(step.order_line_id, []).append(step)
+    return {line.id: to_follow(line.qty, line.qty_picked,
+                               sum(s.qty - s.qty_picked for s in steps.get(line.id, []) if s.status == "open"),
+                               released=line.id in steps) for line in lines}
+
+
 def order_json(session: Session, order: SalesOrder) -> dict:
     lines = _lines(session, order)
+    follow = lines_to_follow(session, lines)
     skus = dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_([l.item_id for l in lines] or [0]))).tuples().all())
     events = list(session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)))
     names = dict(session.execute(select(User.id, User.username).where(
@@ -251,12 +262,33 @@ def order_json(session: Session, order: SalesOrder) -> dict:
         "state_changed_at": format_instant(order.state_changed_at),
         "lines": [{"line": l.line_no, "item": skus[l.item_id], "qty": l.qty, "unit_price": l.unit_price or None,
                    "reserved": reserved.get(l.line_no, 0), "picked": l.qty_picked, "packed": l.qty_packed,
-                   "dispatched": l.qty_dispatched} for l in lines],
+                   "dispatched": l.qty_dispatched, "to_follow": follow[l.id]} for l in lines],
         "cartons": [{"sscc": c.sscc, "status": c.status, "weight_g": c.weight_g, "label_url": f"/cartons/{c.sscc}/label.pdf"}
                     for c in session.scalars(select(Carton).where(Carton.order_id == order.id).order_by(Carton.created_at))],
         "history": [{"from": e.from_state or None, "to": e.to_state, "action": e.action,
                      "by": names.get(e.user_id), "at": format_instant(e.at), "reason": e.reason} for e in events],
     }
+
+
+def _ship_name(text: str | None) -> str | None:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return None
+    return str(value.get("name")) if isinstance(value, dict) and value.get("name") else None
+
+
+def orders_in_state(session: Session, state: str, after: int, limit: int) -> dict:
+    """A page of orders in one state, oldest first (validated: what a supervisor may release to the floor)."""
+    rows = list(session.scalars(select(SalesOrder).where(SalesOrder.state == state, SalesOrder.id > after)
+                                .order_by(SalesOrder.id).limit(limit)))
+    lines: dict[int, list[OrderLine]] = {}
+    for line in session.scalars(select(OrderLine).where(OrderLine.order_id.in_([o.id for o in rows] or [0]))):
+        lines.setdefault(line.order_id, []).append(line)
+    return {"items": [{"number": o.number, "state": o.state, "created_at": format_instant(o.created_at),
+                       "ship_to": _ship_name(o.ship_to),
+                       "lines": len(lines.get(o.id, [])), "units": sum(l.qty for l in lines.get(o.id, []))} for o in rows],
+            "next_cursor": str(rows[-1].id) if len(rows) == limit else None}
 
 
 def get_order(session: Session, number: str) -> SalesOrder:

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.db.floor_tables import Carton
+from webapp.db.floor_tables import Carton, SsccBlock
 from webapp.db.ledger_tables import Movement, StockLevel
 from webapp.db.models import Item, Location
 from webapp.db.order_tables import OrderLine, SalesOrder
@@ -13,7 +13,8 @@ from webapp.documents.packing_slip import PackingSlip, SlipAddress, SlipCarton, 
 from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.orders import AT_PACKING
-from webapp.domain.sscc import make_sscc
+from webapp.domain.sscc import is_valid_sscc, make_sscc
+from webapp.services import orders
 from webapp.services.catalogue import find_location
 
 
@@ -120,7 +121,68 @@ def packing_slip(session: Session, order_number: str, warehouse_address: dict | 
     cartons = [SlipCarton(c.sscc, c.weight_g / 1000 if c.weight_g else None,
                           [SlipLine(sku, name, qty, lot or None) for sku, name, lot, qty in carton_contents(session, c)])
                for c in session.scalars(select(Carton).where(Carton.order_id == order.id).order_by(Carton.created_at))]
-    return PackingSlip(order_number=order.number,
+    order_lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
+    follow = orders.lines_to_follow(session, order_lines)
+    names = dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_([l.item_id for l in order_lines] or [0]))).tuples().all())
+    descriptions = dict(session.execute(select(Item.id, Item.name).where(Item.id.in_(list(names) or [0]))).tuples().all())
+    to_follow = [SlipLine(names[l.item_id], descriptions[l.item_id], follow[l.id]) for l in order_lines if follow[l.id]]
+    return PackingSlip(order_number=order.number, to_follow=to_follow,
                        warehouse=_address(warehouse_address, warehouse.name or warehouse.code),
                        ship_to=_address(json.loads(order.ship_to or "{}"), "(no ship-to given)"),
                        lines=lines, cartons=cartons, packed_at=utcnow())
+
+
+# ---- SSCC blocks: cartons opened offline --------------------------------------------------------------
+
+SSCC_BLOCK_SIZE = 50
+BLOCK_EXTENSION_DIGIT = 1  # the server's own cartons (open_carton) use 0: the two never meet
+
+
+def issue_sscc_block(session: Session, device_id: str, company_prefix: str, user_id: int | None) -> tuple[SsccBlock, list[str]]:
+    """A fresh block of SSCCs for one device. Its serials start at block id × size: unique by the primary key,
+    so two devices asking at once never get the same serial, and a block is never issued twice."""
+    block = SsccBlock(device_id=device_id, company_prefix=company_prefix, first_serial=0, count=SSCC_BLOCK_SIZE,
+                      issued_to_id=user_id)
+    session.add(block)
+    session.flush()
+    block.first_serial = block.id * SSCC_BLOCK_SIZE
+    serial_digits = 16 - len(company_prefix)
+    if block.first_serial + block.count > 10**serial_digits:
+        raise Conflict("sscc_exhausted", "no SSCC serials left under this company prefix")
+    return block, block_ssccs(block)
+
+
+def block_ssccs(block: SsccBlock) -> list[str]:
+    return [make_sscc(block.company_prefix, block.first_serial + n, BLOCK_EXTENSION_DIGIT) for n in range(block.count)]
+
+
+def _block_of(session: Session, device_id: str, sscc: str) -> SsccBlock | None:
+    """The block of this device that `sscc` comes from, if any."""
+    if not is_valid_sscc(sscc) or int(sscc[0]) != BLOCK_EXTENSION_DIGIT:
+        return None
+    for block in session.scalars(select(SsccBlock).where(SsccBlock.device_id == device_id)):
+        prefix = block.company_prefix
+        if sscc[1:1 + len(prefix)] != prefix:
+            continue
+        serial = int(sscc[1 + len(prefix):17])
+        if block.first_serial <= serial < block.first_serial + block.count:
+            return block
+    return None
+
+
+def carton_first_seen(session: Session, device_id: str, sscc: str, order_number: str | None) -> Location | None:
+    """A pack into an SSCC the server has not seen: the carton a packer opened offline from this device's block.
+    Creates it for the order (the movement's ref) and returns its location; None when the SSCC is not from a
+    block of this device or the order cannot take a carton."""
+    block = _block_of(session, device_id, sscc)
+    if block is None or not order_number:
+        return None
+    order = session.scalar(select(SalesOrder).where(SalesOrder.number == order_number))
+    if order is None or order.state not in ("picking", "packed"):
+        return None
+    location = Location(code=sscc, kind="carton", warehouse_id=order.warehouse_id, name=f"carton for {order_number}")
+    session.add(location)
+    session.flush()
+    session.add(Carton(sscc=sscc, order_id=order.id, location_id=location.id))
+    session.flush()
+    return location

@@ -1,7 +1,7 @@
 """What a supervisor looks at: open exceptions (flags) and rejected movements, and resolving them."""
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.db.models import Item, Location
@@ -16,6 +16,11 @@ def _page(session: Session, model, after: int, limit: int) -> tuple[list, str | 
     return rows, (str(rows[-1].id) if len(rows) == limit else None)
 
 
+def open_total(session: Session, model) -> int:
+    """How many are open in all: what a supervisor's handheld shows, whatever page it asked for."""
+    return session.scalar(select(func.count()).select_from(model).where(model.resolved_at.is_(None))) or 0
+
+
 def open_exceptions(session: Session, after: int, limit: int) -> dict:
     rows, cursor = _page(session, ExceptionRecord, after, limit)
     skus = dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_({r.item_id for r in rows} or {0}))).tuples().all())
@@ -23,14 +28,15 @@ def open_exceptions(session: Session, after: int, limit: int) -> dict:
         Location.id.in_({r.location_id for r in rows} or {0}))).tuples().all())
     return {"items": [{"id": r.id, "code": r.code, "movement_seq": r.movement_seq, "item": skus.get(r.item_id),
                        "location": codes.get(r.location_id), "ref": r.ref or None, "detail": r.detail,
-                       "created_at": format_instant(r.created_at)} for r in rows], "next_cursor": cursor}
+                       "created_at": format_instant(r.created_at)} for r in rows], "next_cursor": cursor,
+            "open_total": open_total(session, ExceptionRecord)}
 
 
 def open_rejects(session: Session, after: int, limit: int) -> dict:
     rows, cursor = _page(session, RejectedMovement, after, limit)
     return {"items": [{"id": r.id, "device_id": r.device_id, "movement_id": r.movement_id, "code": r.code,
                        "message": r.message, "payload": _payload(r.payload), "created_at": format_instant(r.created_at)}
-                      for r in rows], "next_cursor": cursor}
+                      for r in rows], "next_cursor": cursor, "open_total": open_total(session, RejectedMovement)}
 
 
 def _payload(text: str):

@@ -200,6 +200,12 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
         if code is None:
             continue
         location = lookups.location(code)
+        if location is None and side == "to" and floor.kind == "pack":
+            # A carton this device opened offline, from its own block of SSCCs: it exists from this scan on.
+            from webapp.services.packing import carton_first_seen
+
+            location = carton_first_seen(session, device_id, code, floor.ref)
+            lookups.remember_location(code, location)
         if location is None:
             raise Rejected("unknown_location", f"no location {code}", field=side)
         if side == "to" and floor.kind == "dispatch" and location.kind not in DISPATCH_DOORS:
@@ -274,6 +280,9 @@ class _BatchLookups:
         if code not in self._items:
             self._items[code] = find_item(self.session, code)
         return self._items[code]
+
+    def remember_location(self, code: str, location) -> None:
+        self._locations[code] = location
 
     def location(self, code: str):
         if code not in self._locations:

@@ -2,7 +2,7 @@
 import json
 from typing import Annotated
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.services import order_flow, orders, picking
 from webapp.services.purchasing import PoIntake, create_purchase_order
 from webapp.web.api import api
+from webapp.web.api.body import PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
 from webapp.web.api.schema import NO_NUL, Body, Choice, OptionalText, Quantity, Text, WholeNumber
 from webapp.web.errors import ApiError
@@ -111,6 +112,20 @@ def create_order(body: NewOrder):
         order, created = orders.intake_order(s, intake, current_user.id)
         result = orders.order_json(s, order)
     return jsonify(result), 201 if created else 200
+
+
+@api_endpoint(api, "/orders", "GET", roles=ORDER_MANAGERS,
+              summary="Orders in one state, oldest first (?state=validated, the default: waiting to be released)",
+              parameters=PAGING_PARAMETERS + [{"name": "state", "in": "query", "schema": {"type": "string", "enum": list(STATES)}}],
+              responses={"200": "a page of orders"})
+def list_orders():
+    after, limit = page_args()
+    state = request.args.get("state", "validated")
+    if state not in STATES:
+        raise ApiError(400, "invalid_field", f"state is one of {', '.join(STATES)}", field="state")
+    with db.unit_of_work() as s:
+        page = orders.orders_in_state(s, state, after, limit)
+    return jsonify(page)
 
 
 @api_endpoint(api, "/orders/<number>", "GET", roles=ORDER_MANAGERS + (PICKER,),

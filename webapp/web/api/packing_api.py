@@ -1,6 +1,7 @@
 """Pack stations: cartons with SSCCs, carton labels and packing slips (PDF)."""
 
 from flask import Response, current_app, jsonify
+from flask_login import current_user
 
 from webapp.documents.packing_slip import render_carton_label, render_packing_slip
 from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
@@ -8,7 +9,7 @@ from webapp.extensions import db
 from webapp.services import packing
 from webapp.web.api import api
 from webapp.web.api.registry import api_endpoint
-from webapp.web.api.schema import Body, Quantity, Text
+from webapp.web.api.schema import Body, Identifier, Quantity, Text
 from webapp.web.pages import pages
 
 PACKERS = (PICKER, SUPERVISOR, ADMIN)
@@ -36,6 +37,22 @@ def open_carton(body: NewCarton):
     with db.unit_of_work() as s:
         carton = packing.open_carton(s, body.order, body.station, current_app.config["GS1_COMPANY_PREFIX"])
         result = _carton_json(s, carton)
+    return jsonify(result), 201
+
+
+class SsccBlockRequest(Body):
+    device_id: Identifier(64, description="the device the block is for: its SSCCs are never another's")
+
+
+@api_endpoint(api, "/sscc-blocks", "POST", roles=PACKERS,
+              summary="A block of SSCCs for one device, so its packer can open and label cartons offline",
+              body=SsccBlockRequest, responses={"201": "the block: first serial, count and its SSCCs"})
+def issue_sscc_block(body: SsccBlockRequest):
+    with db.unit_of_work() as s:
+        block, ssccs = packing.issue_sscc_block(s, body.device_id, current_app.config["GS1_COMPANY_PREFIX"],
+                                                current_user.id)
+        result = {"device_id": block.device_id, "first": block.first_serial, "count": block.count,
+                  "extension_digit": packing.BLOCK_EXTENSION_DIGIT, "ssccs": ssccs}
     return jsonify(result), 201
 
 
