@@ -60,6 +60,13 @@ CONTRACT_ROLES = {
     ("post", "/api/v1/counts/{id}/close"): {"supervisor", "admin"},
     ("post", "/api/v1/counts/{id}/lines/{line}/approve"): {"supervisor", "admin"},
     ("post", "/api/v1/counts/{id}/lines/{line}/recount"): {"supervisor", "admin"},
+    # CONTRACT.md: people and tokens (a person may list and delete their own tokens, not create them)
+    ("get", "/api/v1/users"): {"admin"},
+    ("post", "/api/v1/users"): {"admin"},
+    ("patch", "/api/v1/users/{username}"): {"admin"},
+    ("post", "/api/v1/users/{username}/tokens"): {"admin"},
+    ("get", "/api/v1/users/{username}/tokens"): EVERYONE,
+    ("delete", "/api/v1/tokens/{id}"): EVERYONE,
 }
 
 
@@ -81,6 +88,9 @@ KNOWN_BODIES = {
     ("post", "/api/v1/cartons"): lambda role: {"order": "SO-1", "station": "PACK-1"},
     ("post", "/api/v1/pick-tasks"): lambda role: {"orders": ["SO-1"]},
     ("post", "/api/v1/adjustments"): lambda role: {"item": "SKU-2", "location": "A-02", "qty": 1, "reason": f"by {role}"},
+    ("post", "/api/v1/users"): lambda role: {"username": f"new-{role}", "roles": ["picker"], "password": "long-enough"},
+    # Changes a bystander, never a caller of the matrix (whose token a password reset would end).
+    ("patch", "/api/v1/users/{username}"): lambda role: {"roles": ["picker", "receiver"]},
 }
 
 
@@ -139,7 +149,10 @@ def floor(app, client, make_user):
     assert exceptions and rejects
     document = client.get("/api/v1/openapi.json")
     assert document.status_code == 200
-    path_values = {"number": "SO-1", "item": "SKU-1", "reservation_id": str(reservation.get_json()["id"]),
+    bystander = make_user("bystander", "picker")
+    spare_token = client.post("/api/v1/users/bystander/tokens", json={"name": "spare"}, headers=bearer(boss))
+    assert spare_token.status_code == 201 and bystander
+    path_values = {"number": "SO-1", "username": "bystander", "token_id": str(spare_token.get_json()["id"]), "item": "SKU-1", "reservation_id": str(reservation.get_json()["id"]),
                    "sscc": carton.get_json()["sscc"], "device_id": "matrix-device",
                    "record_id": {"/exceptions/": str(exceptions[0]["id"]), "/rejects/": str(rejects[0]["id"])}}
     return {"tokens": tokens, "boss": boss, "document": document.get_json(), "path_values": path_values}

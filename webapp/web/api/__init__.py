@@ -13,6 +13,7 @@ def load_endpoint_modules() -> None:
         counts_api,
         openapi,
         orders_api,
+        people_api,
         packing_api,
         stock_api,
         supervisor_api,
