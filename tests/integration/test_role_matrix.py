@@ -67,6 +67,8 @@ CONTRACT_ROLES = {
     ("post", "/api/v1/users/{username}/tokens"): {"admin"},
     ("get", "/api/v1/users/{username}/tokens"): EVERYONE,
     ("delete", "/api/v1/tokens/{id}"): EVERYONE,
+    ("get", "/api/v1/devices"): {"supervisor", "admin"},
+    ("patch", "/api/v1/devices/{id}"): {"admin"},
 }
 
 
