@@ -14,6 +14,7 @@ def load_endpoint_modules() -> None:
         openapi,
         orders_api,
         people_api,
+        settings_api,
         packing_api,
         stock_api,
         supervisor_api,
