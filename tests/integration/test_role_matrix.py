@@ -69,6 +69,7 @@ CONTRACT_ROLES = {
     ("delete", "/api/v1/tokens/{id}"): EVERYONE,
     ("get", "/api/v1/devices"): {"supervisor", "admin"},
     ("patch", "/api/v1/devices/{id}"): {"admin"},
+    ("get", "/api/v1/orders"): ORDER_MANAGERS,
     ("get", "/api/v1/settings"): {"admin"},
     ("patch", "/api/v1/settings"): {"admin"},
     ("get", "/api/v1/settings/history"): {"admin"},
