@@ -1,5 +1,6 @@
 """back office: named API tokens with last use and revocation time; settings with an audit history
 
+Reservations may carry `expires_at`; an expired one is released with `release_reason` "expired".
 Tokens get a `name`, `last_used_at` and `revoked_at` (the old `revoked` flag stays the one checked).
 `setting` holds an admin's value per key (absent: the app's config default); `setting_change` records
 every change with who, when, the old and the new value.
@@ -24,6 +25,12 @@ def upgrade() -> None:
                                       server_default=""))
         batch_op.add_column(sa.Column("last_used_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("revoked_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+
+    with op.batch_alter_table("reservation") as batch_op:
+        batch_op.add_column(sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("release_reason", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False,
+                                      server_default=""))
+        batch_op.create_index("ix_reservation_status_expires_at", ["status", "expires_at"], unique=False)
 
     op.create_table(
         "setting",
@@ -54,6 +61,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_setting_change_key")
     op.drop_table("setting_change")
     op.drop_table("setting")
+    with op.batch_alter_table("reservation") as batch_op:
+        batch_op.drop_index("ix_reservation_status_expires_at")
+        batch_op.drop_column("release_reason")
+        batch_op.drop_column("expires_at")
     with op.batch_alter_table("api_token") as batch_op:
         batch_op.drop_column("revoked_at")
         batch_op.drop_column("last_used_at")
