@@ -91,6 +91,16 @@ def test_changing_roles_takes_effect_on_the_next_request_without_ending_the_sess
     assert client.get("/api/v1/exceptions", headers=bearer(token)).status_code == 200
 
 
+def test_an_admin_cannot_lock_themselves_out(client, make_user):
+    admin = _admin(make_user)
+    for change in ({"active": False}, {"roles": ["supervisor"]}):
+        refused = client.patch("/api/v1/users/ada", json=change, headers=admin)
+        assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "own_admin_access"
+    [ada] = client.get("/api/v1/users", headers=admin).get_json()["items"]
+    assert ada["roles"] == ["admin"] and ada["active"] is True
+    assert client.patch("/api/v1/users/ada", json={"roles": ["admin", "supervisor"]}, headers=admin).status_code == 200
+
+
 def test_an_unknown_person_is_a_404_and_only_an_admin_manages_people(client, make_user):
     admin = _admin(make_user)
     picker = bearer(make_user("pete", "picker"))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.models import ApiToken, AuthSession, User
 from webapp.domain.clock import format_instant, utcnow
-from webapp.domain.errors import NotFound
+from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.passwords import hash_password
 from webapp.domain.roles import ADMIN
 from webapp.services.users import SignedInUser, check_password, checked_roles
@@ -41,8 +41,11 @@ def get_person(session: Session, username: str) -> User:
     return user
 
 
-def change_person(session: Session, username: str, change: PersonChange) -> User:
+def change_person(session: Session, username: str, change: PersonChange, caller_id: int) -> User:
     user = get_person(session, username)
+    if user.id == caller_id and (change.active is False or (change.roles is not None and ADMIN not in change.roles)):
+        # Otherwise an admin could lock the last admin out, and only SQL would let anyone back in.
+        raise Conflict("own_admin_access", "you cannot deactivate yourself or take away your own admin role")
     ends_access = False
     if change.roles is not None:
         user.roles = ",".join(checked_roles(change.roles))

@@ -55,12 +55,13 @@ def post_user(body: NewPerson):
 @api_endpoint(api, "/users/<username>", "PATCH", roles=(ADMIN,),
               summary="Change a person's roles, reset their password or (de)activate them; a reset or deactivation "
                       "ends their sessions and tokens at once",
-              body=PersonChange, responses={"200": "the person", "404": "unknown_user"})
+              body=PersonChange, responses={"200": "the person", "404": "unknown_user",
+                                            "409": "own_admin_access: not your own deactivation or admin role"})
 def patch_user(username: str, body: PersonChange):
     change = people.PersonChange(roles=list(body.roles) if body.roles is not None else None,
                                  password=body.password, active=body.active)
     with db.unit_of_work() as s:
-        result = people.person_json(people.change_person(s, username, change))
+        result = people.person_json(people.change_person(s, username, change, current_user.id))
     return jsonify(result)
 
 
