@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from tests.conftest import bearer
 from tests.integration.floor import scan, small_warehouse, sync
+from tests.integration.test_counts import close, count_scan, new_count, site  # noqa: F401 - site is a fixture
 from webapp.domain.clock import format_instant, utcnow
 
 
@@ -81,3 +82,15 @@ def test_a_carton_gets_its_sscc_from_the_gs1_prefix_in_the_settings(client, make
     carton = client.post("/api/v1/cartons", json={"order": "SO-1", "station": "PACK-1"}, headers=bearer(admin))
     assert carton.status_code == 201, carton.get_json()
     assert carton.get_json()["sscc"][1:8] == "0614141"
+
+
+def test_closing_a_count_judges_each_line_by_the_tolerance_of_its_abc_class_in_the_settings(client, site):
+    """3 % off: within the default 5 % (approved with no person), over a class C tolerance set to 2 % (sign-off)."""
+    first = new_count(client, site["sup"], locations=["A-01"])
+    count_scan(client, site["counter"], first["id"], "SKU-1", 97, "A-01", 5)
+    assert [line["status"] for line in close(client, site["sup"], first["id"])["lines"]] == ["approved"]
+    changed = client.patch("/api/v1/settings", json={"count_tolerance_pct": {"C": 2}}, headers=bearer(site["boss"]))
+    assert changed.get_json()["count_tolerance_pct"] == {"A": 5, "B": 5, "C": 2}
+    second = new_count(client, site["sup"], locations=["A-02"])
+    count_scan(client, site["counter"], second["id"], "SKU-2", 97, "A-02", 6)
+    assert [line["status"] for line in close(client, site["sup"], second["id"])["lines"]] == ["needs_signoff"]
