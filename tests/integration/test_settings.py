@@ -84,7 +84,7 @@ def test_a_carton_gets_its_sscc_from_the_gs1_prefix_in_the_settings(client, make
     assert carton.get_json()["sscc"][1:8] == "0614141"
 
 
-def test_closing_a_count_judges_each_line_by_the_tolerance_of_its_abc_class_in_the_settings(client, site):
+def test_closing_a_count_judges_each_line_by_the_tolerance_of_its_abc_class_in_the_settings(client, site):  # noqa: F811
     """3 % off: within the default 5 % (approved with no person), over a class C tolerance set to 2 % (sign-off)."""
     first = new_count(client, site["sup"], locations=["A-01"])
     count_scan(client, site["counter"], first["id"], "SKU-1", 97, "A-01", 5)
