@@ -12,6 +12,7 @@ users_cli = AppGroup("users", help="People and API tokens.")
 db_cli = AppGroup("db", help="The database schema.")
 demo_cli = AppGroup("demo", help="The demo warehouse.")
 ledger_cli = AppGroup("ledger", help="Verify or rebuild the stock projection and hash chains.")
+reservations_cli = AppGroup("reservations", help="Reservations: release the expired ones (for cron).")
 counts_cli = AppGroup("counts", help="Cycle counting: ABC classes and the count schedule (for cron).")
 
 
@@ -71,7 +72,7 @@ def demo_seed() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, db_cli, demo_cli, ledger_cli, counts_cli):
+    for group in (users_cli, db_cli, demo_cli, ledger_cli, counts_cli, reservations_cli):
         app.cli.add_command(group)
 
 
@@ -144,3 +145,13 @@ def counts_schedule() -> None:
     with db.unit_of_work() as s:
         created = schedule_counts(s)
     click.echo(f"counts scheduled: {len(created)}" + (f" ({', '.join(map(str, created))})" if created else ""))
+
+
+@reservations_cli.command("expire")
+def reservations_expire() -> None:
+    """Release every reservation past its expires_at (each once, even with several of these running)."""
+    from webapp.services.reservation_expiry import expire_due
+
+    with db.unit_of_work() as s:
+        released = expire_due(s)
+    click.echo(f"reservations expire: released {len(released)}" + (f" ({', '.join(map(str, released))})" if released else ""))

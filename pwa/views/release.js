@@ -24,7 +24,7 @@ export function releaseView() {
           dataset: { order: order.number }, "aria-pressed": String(chosen), onclick: () => toggle(order.number) },
         h("span", { class: "work-label" }, order.number),
         h("span", { class: "work-count" }, `${order.lines} line${order.lines === 1 ? "" : "s"} · ${order.units} units`
-          + (order.ship_to ? ` · ${order.ship_to}` : "")));
+          + (order.customer ? ` · ${order.customer}` : "")));
       })));
     release.disabled = state.chosen.size === 0;
     release.textContent = state.chosen.size ? `Release ${state.chosen.size}` : "Release";

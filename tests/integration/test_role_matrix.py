@@ -69,6 +69,19 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/purchase-orders"): {"integration", "admin", "supervisor", "receiver"},
     ("get", "/api/v1/purchase-orders/{number}"): {"integration", "admin", "supervisor", "receiver"},
     ("post", "/api/v1/purchase-orders/{number}/close"): {"supervisor", "admin", "integration"},
+    # CONTRACT.md: people and tokens (a person may list and delete their own tokens, not create them)
+    ("get", "/api/v1/users"): {"admin"},
+    ("post", "/api/v1/users"): {"admin"},
+    ("patch", "/api/v1/users/{username}"): {"admin"},
+    ("post", "/api/v1/users/{username}/tokens"): {"admin"},
+    ("get", "/api/v1/users/{username}/tokens"): EVERYONE,
+    ("delete", "/api/v1/tokens/{id}"): EVERYONE,
+    ("get", "/api/v1/devices"): {"supervisor", "admin"},
+    ("patch", "/api/v1/devices/{id}"): {"admin"},
+    ("get", "/api/v1/orders"): ORDER_MANAGERS,
+    ("get", "/api/v1/settings"): {"admin"},
+    ("patch", "/api/v1/settings"): {"admin"},
+    ("get", "/api/v1/settings/history"): {"admin"},
 }
 
 
@@ -91,6 +104,9 @@ KNOWN_BODIES = {
     ("post", "/api/v1/pick-tasks"): lambda role: {"orders": ["SO-1"]},
     ("post", "/api/v1/counts"): lambda role: {"locations": ["A-04"], "note": f"counted for {role}"},
     ("post", "/api/v1/adjustments"): lambda role: {"item": "SKU-2", "location": "A-02", "qty": 1, "reason": f"by {role}"},
+    ("post", "/api/v1/users"): lambda role: {"username": f"new-{role}", "roles": ["picker"], "password": "long-enough"},
+    # Changes a bystander, never a caller of the matrix (whose token a password reset would end).
+    ("patch", "/api/v1/users/{username}"): lambda role: {"roles": ["picker", "receiver"]},
 }
 
 
@@ -149,7 +165,10 @@ def floor(app, client, make_user):
     assert exceptions and rejects
     document = client.get("/api/v1/openapi.json")
     assert document.status_code == 200
-    path_values = {"number": "SO-1", "item": "SKU-1", "reservation_id": str(reservation.get_json()["id"]),
+    bystander = make_user("bystander", "picker")
+    spare_token = client.post("/api/v1/users/bystander/tokens", json={"name": "spare"}, headers=bearer(boss))
+    assert spare_token.status_code == 201 and bystander
+    path_values = {"number": "SO-1", "username": "bystander", "token_id": str(spare_token.get_json()["id"]), "item": "SKU-1", "reservation_id": str(reservation.get_json()["id"]),
                    "sscc": carton.get_json()["sscc"], "device_id": "matrix-device",
                    "record_id": {"/exceptions/": str(exceptions[0]["id"]), "/rejects/": str(rejects[0]["id"])}}
     return {"tokens": tokens, "boss": boss, "document": document.get_json(), "path_values": path_values}

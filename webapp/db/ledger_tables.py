@@ -89,7 +89,8 @@ class StockTotal(SQLModel, table=True):
 
 class Reservation(SQLModel, table=True):
     __tablename__ = "reservation"
-    __table_args__ = (Index("ix_reservation_item_wh_status", "item_id", "warehouse_id", "status"),)
+    __table_args__ = (Index("ix_reservation_item_wh_status", "item_id", "warehouse_id", "status"),
+                      Index("ix_reservation_status_expires_at", "status", "expires_at"))
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id")
     warehouse_id: int = Field(foreign_key="location.id")
@@ -101,3 +102,5 @@ class Reservation(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+    expires_at: datetime | None = None  # standalone reservations only: released by the server after this
+    release_reason: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})  # "expired"

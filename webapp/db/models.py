@@ -29,8 +29,12 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="person.id", index=True)
     token_sha256: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    name: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow)
+    # written at most once a minute per token: a machine client's every request is not a write
+    last_used_at: datetime | None = Field(default=None)
     revoked: bool = Field(default=False)
+    revoked_at: datetime | None = Field(default=None)
 
 
 class AuthSession(SQLModel, table=True):

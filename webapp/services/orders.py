@@ -270,27 +270,6 @@ def order_json(session: Session, order: SalesOrder) -> dict:
     }
 
 
-def _ship_name(text: str | None) -> str | None:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return None
-    return str(value.get("name")) if isinstance(value, dict) and value.get("name") else None
-
-
-def orders_in_state(session: Session, state: str, after: int, limit: int) -> dict:
-    """A page of orders in one state, oldest first (validated: what a supervisor may release to the floor)."""
-    rows = list(session.scalars(select(SalesOrder).where(SalesOrder.state == state, SalesOrder.id > after)
-                                .order_by(SalesOrder.id).limit(limit)))
-    lines: dict[int, list[OrderLine]] = {}
-    for line in session.scalars(select(OrderLine).where(OrderLine.order_id.in_([o.id for o in rows] or [0]))):
-        lines.setdefault(line.order_id, []).append(line)
-    return {"items": [{"number": o.number, "state": o.state, "created_at": format_instant(o.created_at),
-                       "ship_to": _ship_name(o.ship_to),
-                       "lines": len(lines.get(o.id, [])), "units": sum(l.qty for l in lines.get(o.id, []))} for o in rows],
-            "next_cursor": str(rows[-1].id) if len(rows) == limit else None}
-
-
 def get_order(session: Session, number: str) -> SalesOrder:
     order = session.scalar(select(SalesOrder).where(SalesOrder.number == number))
     if order is None:

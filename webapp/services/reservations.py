@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.models import Item, Location
 from webapp.db.upsert import dialect_insert
-from webapp.domain.clock import utcnow
+from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, NotFound
 from webapp.services.ledger import stock_numbers
 
@@ -51,10 +51,10 @@ def give_back(session: Session, item_id: int, warehouse_id: int, qty: int) -> No
 
 
 def reserve(session: Session, item_id: int, warehouse_id: int, qty: int, ref: str,
-            order_line_id: int | None = None, user_id: int | None = None) -> Reservation:
+            order_line_id: int | None = None, user_id: int | None = None, expires_at=None) -> Reservation:
     take(session, item_id, warehouse_id, qty)
     reservation = Reservation(item_id=item_id, warehouse_id=warehouse_id, qty=qty, qty_requested=qty, ref=ref,
-                              order_line_id=order_line_id, created_by_id=user_id)
+                              order_line_id=order_line_id, created_by_id=user_id, expires_at=expires_at)
     session.add(reservation)
     session.flush()
     return reservation
@@ -93,7 +93,8 @@ def release_standalone(session: Session, reservation_id: int) -> None:
 
 def reservation_json(r: Reservation, item_sku: str, warehouse_code: str) -> dict:
     return {"id": r.id, "item": item_sku, "warehouse": warehouse_code, "qty": r.qty, "qty_requested": r.qty_requested,
-            "ref": r.ref, "status": r.status}
+            "ref": r.ref, "status": r.status, "expires_at": format_instant(r.expires_at),
+            "closed_at": format_instant(r.closed_at), "release_reason": r.release_reason or None}
 
 
 def get_reservation(session: Session, reservation_id: int) -> dict:

@@ -65,6 +65,9 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     device = _lock_device(session, device_id)
     if device.status == "blocked" and resubmitted_for is None:
         raise Forbidden("device_blocked", f"device {device_id} is blocked; ask a supervisor")
+    if device.status == "retired" and resubmitted_for is None:
+        # Its scans stay in its outbox (the PWA keeps them on any 403): a supervisor may bring it back.
+        raise Forbidden("device_retired", f"device {device_id} is retired; ask an admin")
     now = utcnow()
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
     prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s, resubmitted_for)

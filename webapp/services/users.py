@@ -2,8 +2,9 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.db.models import ApiToken, Device, DeviceSignin, User
@@ -12,6 +13,9 @@ from webapp.domain.clock import utcnow
 from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.passwords import hash_password
 from webapp.domain.roles import validate_roles
+
+# A token's last use is written at most this often: an integration polling every second is not a write each time.
+TOKEN_TOUCH_EVERY = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,8 @@ def create_user(session: Session, username: str, password: str, roles: list[str]
     username = username.strip()
     if not username or len(username) > 64:
         raise DomainError("invalid_username", "a username is 1 to 64 characters")
-    if len(password) < 8:
-        raise DomainError("weak_password", "a password has at least 8 characters")
-    try:
-        roles = validate_roles(roles)
-    except ValueError as err:
-        raise DomainError("invalid_role", str(err)) from None
+    check_password(password)
+    roles = checked_roles(roles)
     if session.scalar(select(User).where(User.username == username)):
         raise Conflict("username_taken", f"{username} already exists")
     user = User(username=username, password_hash=hash_password(password), roles=",".join(roles))
@@ -67,13 +67,32 @@ def create_user(session: Session, username: str, password: str, roles: list[str]
     return user
 
 
-def issue_token(session: Session, username: str) -> str:
+def check_password(password: str) -> None:
+    if len(password) < 8:
+        raise DomainError("weak_password", "a password has at least 8 characters", field="password")
+
+
+def checked_roles(roles: list[str]) -> list[str]:
+    try:
+        return validate_roles(roles)
+    except ValueError as err:
+        raise DomainError("invalid_role", str(err), field="roles") from None
+
+
+def issue_token(session: Session, username: str, name: str = "") -> str:
+    return create_token(session, username, name)[1]
+
+
+def create_token(session: Session, username: str, name: str = "") -> tuple[int, str]:
+    """A new API token → (its id, the token). Only its digest is stored: the token is shown this once."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise DomainError("unknown_user", f"no person called {username}")
+        raise NotFound("unknown_user", f"no person called {username}")
     token = "dh_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_sha256=_token_digest(token)))
-    return token
+    row = ApiToken(user_id=user.id, token_sha256=_token_digest(token), name=name)
+    session.add(row)
+    session.flush()
+    return row.id, token
 
 
 def _token_digest(token: str) -> str:
@@ -82,11 +101,17 @@ def _token_digest(token: str) -> str:
 
 def user_for_token(session: Session, token: str) -> SignedInUser | None:
     row = session.execute(
-        select(User)
+        select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_sha256 == _token_digest(token), ApiToken.revoked == False, User.active == True)  # noqa: E712
-    ).scalar_one_or_none()
-    return signed_in(row) if row else None
+    ).first()
+    if row is None:
+        return None
+    user, api_token = row
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_TOUCH_EVERY:
+        session.execute(update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now))
+    return signed_in(user)
 
 
 def record_device_signin(session: Session, device_id: str, user_id: int) -> None:

@@ -14,6 +14,8 @@ def load_endpoint_modules() -> None:
         inbound_api,
         openapi,
         orders_api,
+        people_api,
+        settings_api,
         packing_api,
         stock_api,
         supervisor_api,

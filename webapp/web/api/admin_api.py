@@ -7,13 +7,13 @@ from flask_login import current_user
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from webapp.domain.clock import format_instant
 from webapp.domain.ledger import content_digest
 from webapp.domain.roles import ADMIN, SUPERVISORS
 from webapp.extensions import db
-from webapp.services import adjustments
+from webapp.services import adjustments, devices
 from webapp.services.users import update_device
 from webapp.web.api import api
+from webapp.web.api.body import PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
 from webapp.web.api.schema import Body, Choice, OptionalText, Quantity, Text, WholeNumber
 
@@ -54,6 +54,15 @@ def post_adjustment(body: NewAdjustment):
 def patch_device(device_id: str, body: DeviceChange):
     with db.unit_of_work() as s:
         device = update_device(s, device_id, name=body.name, status=body.status)
-        result = {"id": device.id, "name": device.name, "status": device.status,
-                  "last_seen_at": format_instant(device.last_seen_at), "last_device_seq": device.last_device_seq}
+        result = devices.device_json(device, devices.last_signins(s, [device.id]).get(device.id))
     return jsonify(result)
+
+
+@api_endpoint(api, "/devices", "GET", roles=SUPERVISORS,
+              summary="Devices, most recently seen first: status, last sync, last device sequence, who last signed in",
+              parameters=PAGING_PARAMETERS, responses={"200": "a page of devices"})
+def list_devices():
+    offset, limit = page_args()
+    with db.unit_of_work() as s:
+        page = devices.list_devices(s, offset, limit)
+    return jsonify(page)

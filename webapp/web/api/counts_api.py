@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 from webapp.domain.counts import COUNT_STATES, REASON_CODES
 from webapp.domain.roles import COUNTER, SUPERVISORS
 from webapp.extensions import db
-from webapp.services import count_views, counts
+from webapp.services import count_views, counts, settings
 from webapp.web.api import api
 from webapp.web.api.body import PAGING_PARAMETERS, json_body, page_args
 from webapp.web.api.registry import api_endpoint
@@ -51,8 +51,9 @@ def _is_supervisor() -> bool:
     return bool(current_user.role_set & set(SUPERVISORS))
 
 
-def tolerances() -> dict:
-    return current_app.config.get("COUNT_TOLERANCE_PCT", {})
+def tolerances(session) -> dict:
+    """Per ABC class: the admin's setting, else the config's."""
+    return settings.value(session, "count_tolerance_pct", current_app.config)
 
 
 @api_endpoint(api, "/counts", "POST", roles=SUPERVISORS, summary="Create a count of locations, a zone or items; freezes them",
@@ -100,7 +101,7 @@ def get_count_endpoint(count_id: int):
               responses={"200": "the count with its lines", "409": "count_not_open"})
 def close_count_endpoint(count_id: int):
     with db.unit_of_work() as s:
-        count = counts.close_count(s, count_id, current_user.id, tolerances())
+        count = counts.close_count(s, count_id, current_user.id, tolerances(s))
         result = count_views.supervisor_view(s, count)
     return jsonify(result)
 

@@ -11,7 +11,7 @@ from webapp.domain.clock import parse_date_or_instant
 from webapp.domain.orders import STATES
 from webapp.domain.roles import ORDER_MANAGERS, PICKER
 from webapp.extensions import db
-from webapp.services import order_flow, orders, picking
+from webapp.services import order_flow, order_list, orders, picking
 from webapp.services.purchasing import PoIntake, create_purchase_order
 from webapp.web.api import api
 from webapp.web.api.body import PAGING_PARAMETERS, page_args
@@ -114,17 +114,41 @@ def create_order(body: NewOrder):
     return jsonify(result), 201 if created else 200
 
 
-@api_endpoint(api, "/orders", "GET", roles=ORDER_MANAGERS,
-              summary="Orders in one state, oldest first (?state=validated, the default: waiting to be released)",
-              parameters=PAGING_PARAMETERS + [{"name": "state", "in": "query", "schema": {"type": "string", "enum": list(STATES)}}],
-              responses={"200": "a page of orders"})
-def list_orders():
-    after, limit = page_args()
-    state = request.args.get("state", "validated")
-    if state not in STATES:
+MAX_AGE_MINUTES = 525_600
+ORDER_SEARCH_PARAMETERS = [
+    {"name": "state", "in": "query", "schema": {"type": "string", "enum": list(STATES)}},
+    {"name": "item", "in": "query", "schema": {"type": "string", "maxLength": 64}, "description": "SKU or barcode"},
+    {"name": "warehouse", "in": "query", "schema": {"type": "string", "maxLength": 64}},
+    {"name": "customer", "in": "query", "schema": {"type": "string", "maxLength": 200},
+     "description": "part of the ship_to name, any case"},
+    {"name": "older_than_minutes", "in": "query", "description": "in the current state for longer than this",
+     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_AGE_MINUTES}},
+]
+
+
+def _order_search() -> order_list.OrderSearch:
+    args = request.args
+    state, age = args.get("state"), args.get("older_than_minutes")
+    if state is not None and state not in STATES:
         raise ApiError(400, "invalid_field", f"state is one of {', '.join(STATES)}", field="state")
+    if age is not None and not (age.isascii() and age.isdigit() and len(age) <= 6 and int(age) <= MAX_AGE_MINUTES):
+        raise ApiError(400, "invalid_field", f"older_than_minutes is a whole number from 0 to {MAX_AGE_MINUTES}",
+                       field="older_than_minutes")
+    for name, longest in (("item", 64), ("warehouse", 64), ("customer", 200)):
+        if len(args.get(name, "")) > longest:
+            raise ApiError(400, "invalid_field", f"{name} is at most {longest} characters", field=name)
+    return order_list.OrderSearch(state=state, item=args.get("item"), warehouse=args.get("warehouse"),
+                                  customer=args.get("customer"), older_than_minutes=int(age) if age is not None else None)
+
+
+@api_endpoint(api, "/orders", "GET", roles=ORDER_MANAGERS,
+              summary="Orders, newest first, by state, item, warehouse, customer and time in their current state",
+              parameters=ORDER_SEARCH_PARAMETERS + PAGING_PARAMETERS, responses={"200": "a page of order rows"})
+def list_orders():
+    search = _order_search()
+    before, limit = page_args()
     with db.unit_of_work() as s:
-        page = orders.orders_in_state(s, state, after, limit)
+        page = order_list.list_orders(s, search, before, limit)
     return jsonify(page)
 
 

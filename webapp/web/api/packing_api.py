@@ -6,7 +6,7 @@ from flask_login import current_user
 from webapp.documents.packing_slip import render_carton_label, render_packing_slip
 from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
 from webapp.extensions import db
-from webapp.services import packing
+from webapp.services import packing, settings
 from webapp.web.api import api
 from webapp.web.api.registry import api_endpoint
 from webapp.web.api.schema import Body, Identifier, Quantity, Text
@@ -35,7 +35,7 @@ def _carton_json(session, carton) -> dict:
               body=NewCarton, idempotent=True, responses={"201": "the carton and its SSCC"})
 def open_carton(body: NewCarton):
     with db.unit_of_work() as s:
-        carton = packing.open_carton(s, body.order, body.station, current_app.config["GS1_COMPANY_PREFIX"])
+        carton = packing.open_carton(s, body.order, body.station, settings.value(s, "gs1_company_prefix", current_app.config))
         result = _carton_json(s, carton)
     return jsonify(result), 201
 

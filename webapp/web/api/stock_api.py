@@ -1,10 +1,15 @@
 """Stock reads and reservations."""
-from flask import jsonify, request
+from typing import Annotated
+
+from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from webapp.domain.roles import ORDER_MANAGERS, STOCK_READERS
 from webapp.extensions import db
-from webapp.services import reservations
+from pydantic import Field
+
+from webapp.domain.clock import parse_instant, utcnow
+from webapp.services import reservation_expiry, reservations, settings
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.stock import stock_report
 from webapp.web.api import api
@@ -17,6 +22,9 @@ class NewReservation(Body):
     qty: Quantity(1, 10_000_000, description="in the scanned unit (a case barcode counts cases)")
     ref: Text(64)
     warehouse: OptionalText(64) | None = None
+    expires_at: Annotated[str, Field(max_length=40, json_schema_extra={"format": "date-time"},
+                                     description="released by the server after this (default: the "
+                                                 "reservation_expiry_minutes setting; 0 there: never)")] | None = None
 
 
 @api_endpoint(api, "/stock/<item>", "GET", roles=STOCK_READERS,
@@ -33,13 +41,20 @@ def get_stock(item: str):
 @api_endpoint(api, "/reservations", "POST", roles=ORDER_MANAGERS, summary="Reserve stock atomically",
               body=NewReservation, idempotent=True, responses={"201": "reserved", "409": "insufficient_stock"})
 def create_reservation(body: NewReservation):
+    try:
+        requested_expiry = parse_instant(body.expires_at) if body.expires_at is not None else None
+    except ValueError as err:
+        raise ApiError(400, "invalid_field", f"expires_at: {err}", field="expires_at") from None
     with db.unit_of_work() as s:
+        reservation_expiry.expire_due(s)  # what is due goes back before anything is promised again
+        expires_at = reservation_expiry.expires_at_for(
+            requested_expiry, settings.value(s, "reservation_expiry_minutes", current_app.config), utcnow())
         scanned = find_item(s, body.item)
         if scanned is None:
             raise ApiError(404, "unknown_item", f"no item {body.item}")
         warehouse = resolve_warehouse(s, body.warehouse or None)
         reservation = reservations.reserve(s, scanned.item.id, warehouse.id, scanned.to_base(body.qty), body.ref,
-                                           user_id=current_user.id)
+                                           user_id=current_user.id, expires_at=expires_at)
         result = reservations.reservation_json(reservation, scanned.item.sku, warehouse.code)
     return jsonify(result), 201
 
@@ -56,5 +71,6 @@ def delete_reservation(reservation_id: int):
               responses={"200": "the reservation"})
 def get_reservation(reservation_id: int):
     with db.unit_of_work() as s:
+        reservation_expiry.expire_due(s)
         result = reservations.get_reservation(s, reservation_id)
     return jsonify(result)

@@ -8,7 +8,7 @@ from pydantic import Field
 from webapp.db.order_tables import ExceptionRecord, RejectedMovement
 from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
-from webapp.services import supervision
+from webapp.services import settings, supervision
 from webapp.web.api import api
 from webapp.web.api.body import INT8_MAX, WIDE_PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
@@ -65,5 +65,5 @@ def resolve_reject(record_id: int, body: Resolution):
 def resubmit_reject(record_id: int, body: Resubmission):
     with db.unit_of_work() as s:
         result = supervision.resubmit(s, record_id, body.movement, body.note or "re-submitted", current_user,
-                                      current_app.config["CLOCK_SKEW_LIMIT_SECONDS"])
+                                      settings.value(s, "clock_skew_limit_seconds", current_app.config))
     return jsonify(result)

@@ -11,6 +11,7 @@ from webapp.domain.floor_movement import MAX_BATCH_MOVEMENTS as MAX_MOVEMENTS
 from webapp.domain.floor_movement import MAX_ID_LEN, MAX_QTY, TEXT_LIMITS
 from webapp.domain.roles import EVERYONE, FLOOR_KINDS
 from webapp.extensions import db
+from webapp.services import settings
 from webapp.services.order_flow import retry_backorders_after
 from webapp.services.sync import sync_batch
 from webapp.web.api import api
@@ -85,7 +86,7 @@ def sync():
             raise ApiError(400, "invalid_envelope", "sent_at is an ISO 8601 time with an offset", field="sent_at") from None
     with db.unit_of_work() as s:
         results = sync_batch(s, envelope.device_id, envelope.movements, current_user, sent_at,
-                             config["CLOCK_SKEW_LIMIT_SECONDS"])
+                             settings.value(s, "clock_skew_limit_seconds", config))
     _retry_backorders_after(results)
     return jsonify({"results": results})
 
