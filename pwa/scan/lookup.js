@@ -38,6 +38,23 @@ async function itemScan(code, barcode, gs1 = {}) {
   return scan;
 }
 
+// The "scan a location first" step that count and receive share. A stock location is handed to
+// `onLocation` (which may still refuse it); any other scan before a location is refused with `firstPrompt`.
+// → true when the scan was handled here (the location step, or a refusal); false: the screen goes on.
+export function locationFirst(scan, { location, refuse, onLocation, firstPrompt }) {
+  if (scan.type === "location") {
+    const problem = stockLocationProblem(scan.location);
+    if (problem) refuse("Not a stock location", problem);
+    else onLocation(scan.location);
+    return true;
+  }
+  if (!location) {
+    refuse(firstPrompt, scan.name);
+    return true;
+  }
+  return false;
+}
+
 // Why a scanned location cannot hold stock, or null when it can.
 export function stockLocationProblem(location) {
   if (STOCK_HOLDING_KINDS.has(location.kind)) return null;

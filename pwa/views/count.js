@@ -5,7 +5,7 @@
 import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
-import { stockLocationProblem } from "../scan/lookup.js";
+import { locationFirst } from "../scan/lookup.js";
 import { h, numberDialog, packBadge, quantityText, resultLine, scanOutcome, setChildren, stepRow } from "./ui.js";
 
 // A location is done when the server has a count of it from this person, or this device saved one.
@@ -70,17 +70,17 @@ export function countView() {
 
   async function onScan(scan) {
     if (scan.type === "unknown") return refuse("Unknown code", scan.code);
-    if (scan.type === "location") {
-      const problem = stockLocationProblem(scan.location);
-      if (problem) return refuse("Not a stock location", problem);
-      if (state.lines.size && scan.code !== state.location.code) {
-        return refuse("Save or clear first", `${state.location.code} has a count in progress`);
-      }
-      state.location = scan.location;
-      state.task = state.tasks.find((t) => t.locations.includes(scan.code)) || null;
-      return accept(state.task ? `Counting ${scan.code} for count ${state.task.id}` : `Counting ${scan.code} (not on your list)`);
-    }
-    if (!state.location) return refuse("Scan the location first", scan.name);
+    const located = locationFirst(scan, { location: state.location, refuse, firstPrompt: "Scan the location first",
+      onLocation: (location) => {
+        if (state.lines.size && location.code !== state.location.code) {
+          return refuse("Save or clear first", `${state.location.code} has a count in progress`);
+        }
+        state.location = location;
+        state.task = state.tasks.find((t) => t.locations.includes(location.code)) || null;
+        return accept(state.task ? `Counting ${location.code} for count ${state.task.id}`
+          : `Counting ${location.code} (not on your list)`);
+      } });
+    if (located) return;
     if (state.task?.items?.length && !state.task.items.includes(scan.sku)) {
       return refuse("Not in this count", `count ${state.task.id} is for ${state.task.items.join(", ")}`);
     }

@@ -2,7 +2,7 @@
 // to it; the purchase order number is optional.
 import * as feedback from "../feedback.js";
 import { enqueue } from "../outbox.js";
-import { stockLocationProblem } from "../scan/lookup.js";
+import { locationFirst } from "../scan/lookup.js";
 import { h, packText, quantityText, resultLine, scanOutcome, stepRow } from "./ui.js";
 
 export function receiveView() {
@@ -40,16 +40,14 @@ export function receiveView() {
       return;
     }
     if (scan.type === "unknown") return refuse("Unknown code", scan.code);
-    if (scan.type === "location") {
-      const problem = stockLocationProblem(scan.location);
-      if (problem) return refuse("Not a stock location", problem);
-      state.to = scan.location;
-      state.last = { kind: "info", text: `Receiving into ${scan.code}` };
-      render();
-      feedback.step();
-      return;
-    }
-    if (!state.to) return refuse("Scan the dock or bin first", scan.name);
+    const located = locationFirst(scan, { location: state.to, refuse, firstPrompt: "Scan the dock or bin first",
+      onLocation: (location) => {
+        state.to = location;
+        state.last = { kind: "info", text: `Receiving into ${location.code}` };
+        render();
+        feedback.step();
+      } });
+    if (located) return;
     const movement = { kind: "receive", item: scan.sku, qty: 1, uom: scan.uom, to: state.to.code, ref: state.ref,
       lot: scan.lot, expiry: scan.expiry, label: scan.name };
     try {
