@@ -5,9 +5,9 @@ import { ApiError, postJson } from "../api.js";
 import { closeCartonHere } from "../cartons.js";
 import { isOnline } from "../connection.js";
 import * as db from "../db.js";
+import { limit } from "../limits.js";
 import { replay } from "../outbox.js";
 
-export const MAX_WEIGHT_G = 2000000;
 
 // The pack screen's state and what it does after a change (refuse/accept show and sound the outcome;
 // `changed` marks that an answer from before it is stale; `refetch` asks the server for the order again).
@@ -56,8 +56,9 @@ export function cartonActions({ state, weightInput, refuse, accept, saveSession,
     if (!carton) return;
     const weightText = weightInput.value.trim();
     const weight = weightText ? Number(weightText) : null;
-    if (weightText && (!/^\d+$/.test(weightText) || weight < 1 || weight > MAX_WEIGHT_G)) {
-      return refuse("Check the weight", `whole grams from 1 to ${MAX_WEIGHT_G}`);
+    const maxWeight = limit("max_weight_g") ?? Number.MAX_SAFE_INTEGER; // the server's limit, as it said at sign-in
+    if (weightText && (!/^\d+$/.test(weightText) || weight < 1 || weight > maxWeight)) {
+      return refuse("Check the weight", `whole grams from 1 to ${maxWeight}`);
     }
     if (!isOnline()) return closeOffline(order, carton, weight);
     changed();

@@ -11,6 +11,7 @@ SSCC_BODY_LENGTH = SSCC_LENGTH - 1  # everything but the check digit
 COMPANY_PREFIX_MIN_DIGITS = 4
 COMPANY_PREFIX_MAX_DIGITS = 12
 SSCC_APPLICATION_IDENTIFIER = "00"
+MAX_CARTON_WEIGHT_G = 2_000_000  # a closed carton's weight, when given: 2 t is no carton
 
 
 def make_sscc(company_prefix: str, serial_ref: int, extension_digit: int = 0) -> str:

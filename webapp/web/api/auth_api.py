@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from webapp.domain.floor_movement import MAX_QTY
 from webapp.domain.roles import EVERYONE
+from webapp.domain.sscc import MAX_CARTON_WEIGHT_G
 from webapp.extensions import db
 from webapp.services.sessions import end_session
 from webapp.services.signin import SigninLimits, sign_in
@@ -66,4 +67,4 @@ def _limits() -> dict:
     """What the server accepts, for devices to check offline instead of keeping a copy of their own."""
     config = current_app.config
     return {"max_qty": MAX_QTY, "max_batch_movements": config["SYNC_MAX_MOVEMENTS"],
-            "max_body_bytes": config["SYNC_MAX_BODY_BYTES"]}
+            "max_body_bytes": config["SYNC_MAX_BODY_BYTES"], "max_weight_g": MAX_CARTON_WEIGHT_G}

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from webapp.documents.packing_slip import render_carton_label, render_packing_slip
 from webapp.domain.roles import ADMIN, PICKER, SUPERVISOR
+from webapp.domain.sscc import MAX_CARTON_WEIGHT_G
 from webapp.extensions import db
 from webapp.services import packing, settings
 from webapp.web.api import api
@@ -21,7 +22,7 @@ class NewCarton(Body):
 
 
 class CartonClose(Body):
-    weight_g: Quantity(1, 2_000_000) | None = None
+    weight_g: Quantity(1, MAX_CARTON_WEIGHT_G) | None = None
 
 
 def _carton_json(session, carton) -> dict:
