@@ -47,10 +47,11 @@ export function statusView() {
       outboxEvents.dispatchEvent(new Event("changed"));
       refresh();
     } }, "Seen");
-    alertList.replaceChildren(h("h2", {}, "From the server"),
+    // "Seen" above the cards: on a small handheld a long list must not push it off the screen.
+    alertList.replaceChildren(h("h2", {}, "From the server"), seen,
       h("ul", { class: "cards" }, alerts.map((alert) => h("li", { class: `card alert ${alert.kind}`, dataset: { id: alert.id } },
         h("p", { class: "card-title" }, alert.kind === "rejected" ? "Refused" : "Flagged"),
-        h("p", {}, alertText(alert)), h("p", { class: "muted" }, clockTime(alert.at))))), seen);
+        h("p", {}, alertText(alert)), h("p", { class: "muted" }, clockTime(alert.at))))));
   }
 
   function attentionCard(entry) {
