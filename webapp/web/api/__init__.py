@@ -11,6 +11,7 @@ def load_endpoint_modules() -> None:
         auth_api,
         catalogue_api,
         counts_api,
+        movements_api,
         openapi,
         orders_api,
         packing_api,
