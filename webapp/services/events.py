@@ -7,10 +7,11 @@ After commit, every server process must hear of each event: on PostgreSQL each e
 as payloads are capped at 8 kB); on SQLite the committing process hands its events to its own fan-out.
 """
 import json
+from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from webapp.db.count_tables import StockCount
@@ -111,3 +112,34 @@ def _forget_undone(session: Session) -> None:
     if not session.in_nested_transaction():
         session.info.pop(_PENDING, None)
         session.info.pop(_NOTIFIED, None)
+
+
+# --- reading events back: a worker's listener after a NOTIFY, a socket's resume -------------------------
+
+RESEND_BEFORE_SINCE_S = 5  # seqs are not handed out in commit order: a resume also resends these seconds
+
+
+def latest_seq(session: Session) -> int:
+    return session.scalar(select(func.max(Event.seq))) or 0
+
+
+def events_by_seq(session: Session, seqs: list[int]) -> list[dict]:
+    return [as_message(e) for e in session.scalars(select(Event).where(Event.seq.in_(seqs)).order_by(Event.seq))]
+
+
+def events_from_time(session: Session, since: datetime, limit: int = 10_000) -> list[dict]:
+    return [as_message(e) for e in session.scalars(select(Event).where(Event.at >= since).order_by(Event.seq).limit(limit))]
+
+
+def events_to_resume(session: Session, since_seq: int, topics: set[str], warehouse_id: int | None,
+                     limit: int = 10_000) -> list[dict]:
+    """What a socket missed after `since_seq`, and the few seconds before it (an event with a smaller seq may
+    have committed after the client saw `since_seq`; the client drops seqs it has seen)."""
+    since_at = session.scalar(select(Event.at).where(Event.seq <= since_seq).order_by(Event.seq.desc()).limit(1))
+    missed = Event.seq > since_seq
+    if since_at is not None:
+        missed = or_(missed, Event.at >= since_at - timedelta(seconds=RESEND_BEFORE_SINCE_S))
+    query = select(Event).where(missed, Event.topic.in_(sorted(topics)))
+    if warehouse_id is not None:
+        query = query.where(or_(Event.warehouse_id == warehouse_id, Event.warehouse_id.is_(None)))
+    return [as_message(e) for e in session.scalars(query.order_by(Event.seq).limit(limit))]

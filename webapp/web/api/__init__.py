@@ -19,3 +19,4 @@ def load_endpoint_modules() -> None:
         supervisor_api,
         sync_api,
     )
+    from webapp.web.live import endpoint  # noqa: F401
