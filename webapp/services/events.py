@@ -7,6 +7,7 @@ After commit, every server process must hear of each event: on PostgreSQL each e
 as payloads are capped at 8 kB); on SQLite the committing process hands its events to its own fan-out.
 """
 import json
+import logging
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -86,11 +87,11 @@ def _notify_other_processes(session: Session, _context) -> None:
     if not pending or session.get_bind().dialect.name != "postgresql":
         return
     notified = session.info.setdefault(_NOTIFIED, set())
-    for record in pending:
-        if record.seq is not None and record.seq not in notified:
-            session.connection().execute(text("SELECT pg_notify(:channel, :seq)"),
-                                         {"channel": CHANNEL, "seq": str(record.seq)})
-            notified.add(record.seq)
+    seqs = [record.seq for record in pending if record.seq is not None and record.seq not in notified]
+    if seqs:  # one round trip for a whole batch's events, one notification each
+        session.connection().execute(text("SELECT pg_notify(:channel, seq::text) FROM unnest(CAST(:seqs AS bigint[])) "
+                                          "WITH ORDINALITY AS e(seq, n) ORDER BY n"), {"channel": CHANNEL, "seqs": seqs})
+        notified.update(seqs)
 
 
 @sa_event.listens_for(Session, "after_commit")
@@ -104,7 +105,10 @@ def _tell_this_process(session: Session) -> None:
     # Events undone with a savepoint were never committed: they are no longer persistent.
     messages = [as_message(record) for record in pending if inspect(record).persistent]
     for listener in list(_COMMITTED_IN_PROCESS):
-        listener(messages)
+        try:
+            listener(messages)
+        except Exception:  # noqa: BLE001 - the work is committed: a live screen's trouble must not fail it
+            logging.getLogger(__name__).exception("handing events to live sockets failed")
 
 
 @sa_event.listens_for(Session, "after_rollback")
