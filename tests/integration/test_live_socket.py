@@ -152,3 +152,21 @@ def test_on_postgresql_a_sync_through_one_worker_reaches_sockets_held_by_the_oth
             assert [m["data"]["seq"] for m in got] == [applied["seq"]], f"round {round_}, socket on {worker}"
     for ws, _ in sockets:
         ws.close()
+
+
+def test_on_postgresql_a_worker_whose_listen_connection_dropped_reads_back_what_it_missed(request, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the LISTEN connection is PostgreSQL's")
+    live = request.getfixturevalue("live")
+    ws, _ = open_socket(live)
+    dsn = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        dropped = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND query = 'LISTEN dockhand_events'").fetchone()[0]
+    assert dropped >= 1
+    [applied] = post_scans(live, scan("receive", "SKU-3", 4, to="A-03"))  # while no worker is listening
+    got = events_until(ws, 1, 5)
+    assert [m["data"]["seq"] for m in got] == [applied["seq"]]
+    [later] = post_scans(live, scan("receive", "SKU-3", 1, to="A-03"))  # listening again, and nothing twice
+    assert [m["data"]["seq"] for m in events_until(ws, 2, 1.5)] == [later["seq"]]
+    ws.close()
