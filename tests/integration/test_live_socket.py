@@ -170,3 +170,23 @@ def test_on_postgresql_a_worker_whose_listen_connection_dropped_reads_back_what_
     [later] = post_scans(live, scan("receive", "SKU-3", 1, to="A-03"))  # listening again, and nothing twice
     assert [m["data"]["seq"] for m in events_until(ws, 2, 1.5)] == [later["seq"]]
     ws.close()
+
+
+def test_a_closed_socket_is_forgotten_by_its_worker(request, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("one worker on SQLite: every socket lands on the process whose count the hello gives")
+    live = request.getfixturevalue("live")
+    first, _ = open_socket(live)
+    second, hello = open_socket(live)
+    assert hello["subscribed_sockets"] == 1
+    first.close()
+    second.close()
+    deadline = time.monotonic() + 3
+    while True:  # the server notices a close within its poll interval
+        third = connect(live)
+        count = receive(third)["subscribed_sockets"]
+        third.close()
+        if count == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert count == 0

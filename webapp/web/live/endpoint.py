@@ -18,7 +18,7 @@ from webapp.services.catalogue import find_location
 from webapp.web.api import api
 from webapp.web.api.registry import WEBSOCKETS, require_roles
 from webapp.web.errors import ApiError
-from webapp.web.live.hub import HUB, Subscriber
+from webapp.web.live.hub import HUB, RecentSeqs, Subscriber
 
 INCOMING_POLL_S = 0.05  # how often a socket with nothing to send looks at what its client said
 MAX_MESSAGE_CHARS = 4096
@@ -29,7 +29,7 @@ WEBSOCKETS.append({
                "is not a WebSocket upgrade → 426 upgrade_required",
     "client": {"type": "subscribe", "warehouse": "code (optional)", "topics": list(events.TOPICS),
                "since": "seq (optional): resend what came after it"},
-    "server": [{"type": "hello", "worker": "host:pid", "last_seq": 0},
+    "server": [{"type": "hello", "worker": "host:pid", "last_seq": 0, "subscribed_sockets": 0},
                {"type": "event", "seq": 0, "topic": "movements", "at": "…Z", "data": {}},
                {"type": "error", "error": {"code": "…", "message": "…"}}],
 })
@@ -56,12 +56,13 @@ def live_socket():
     if not HUB.listening.wait(timeout=10):
         raise ApiError(503, "live_unavailable", "this server cannot listen for events now; try again")
     ws = Server(request.environ, **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
-    subscriber = None
+    conversation = _Conversation(ws)
     try:
         with db.read_snapshot() as s:
             last_seq = events.latest_seq(s)
-        ws.send(json.dumps({"type": "hello", "worker": HUB.worker, "last_seq": last_seq}))
-        subscriber = _serve(ws)
+        ws.send(json.dumps({"type": "hello", "worker": HUB.worker, "last_seq": last_seq,
+                            "subscribed_sockets": HUB.subscribed_sockets()}))
+        conversation.run()
     except ConnectionClosed:
         pass
     except Exception:  # noqa: BLE001 - the HTTP answer is long gone: log it and close the socket
@@ -71,7 +72,7 @@ def live_socket():
         except Exception:  # noqa: BLE001
             pass
     finally:
-        HUB.unsubscribe(subscriber)
+        HUB.unsubscribe(conversation.subscriber)  # a gone socket's queue must not keep growing
         try:
             ws.close()
         except Exception:  # noqa: BLE001 - already closed by the client
@@ -79,36 +80,45 @@ def live_socket():
     return _handled_response(ws)
 
 
-def _serve(ws: Server) -> Subscriber | None:
-    subscriber, sent = None, set()
-    while True:
-        if subscriber is not None:
-            try:
-                message = subscriber.queue.get(timeout=INCOMING_POLL_S)
-                if message["seq"] not in sent:
-                    sent.add(message["seq"])
-                    ws.send(json.dumps(message))
-                continue
-            except queue.Empty:
-                pass
-        raw = ws.receive(timeout=0 if subscriber is not None else INCOMING_POLL_S)
-        if raw is None:
-            continue
+class _Conversation:
+    """One socket after the hello: the client's subscriptions, and the events they ask for."""
+
+    def __init__(self, ws: Server) -> None:
+        self.ws = ws
+        self.subscriber: Subscriber | None = None
+        self.sent = RecentSeqs()  # a resume's read-back may overlap what arrives live: no seq twice
+
+    def run(self) -> None:
+        while True:
+            if self.subscriber is not None:
+                try:
+                    self._send(self.subscriber.queue.get(timeout=INCOMING_POLL_S))
+                    continue
+                except queue.Empty:
+                    pass
+            raw = self.ws.receive(timeout=0 if self.subscriber is not None else INCOMING_POLL_S)
+            if raw is not None:
+                self._subscribe(raw)
+
+    def _send(self, message: dict) -> None:
+        if self.sent.first_time(message["seq"]):
+            self.ws.send(json.dumps(message))
+
+    def _subscribe(self, raw) -> None:
         try:
             topics, warehouse_id, since = _subscription(raw)
         except ApiError as err:
-            ws.send(json.dumps({"type": "error", "error": {"code": err.code, "message": err.message}}))
-            continue
-        HUB.unsubscribe(subscriber)
-        subscriber, sent = Subscriber(topics, warehouse_id), set()
-        HUB.subscribe(subscriber)  # before reading back, so nothing committed in between is missed
-        ws.send(json.dumps({"type": "subscribed", "topics": sorted(topics), "since": since}))
+            self.ws.send(json.dumps({"type": "error", "error": {"code": err.code, "message": err.message}}))
+            return
+        HUB.unsubscribe(self.subscriber)
+        self.subscriber, self.sent = Subscriber(topics, warehouse_id), RecentSeqs()
+        HUB.subscribe(self.subscriber)  # before reading back, so nothing committed in between is missed
+        self.ws.send(json.dumps({"type": "subscribed", "topics": sorted(topics), "since": since}))
         if since is not None:
             with db.read_snapshot() as s:
                 missed = events.events_to_resume(s, since, topics, warehouse_id)
             for message in missed:
-                sent.add(message["seq"])
-                ws.send(json.dumps(message))
+                self._send(message)
 
 
 def _subscription(raw) -> tuple[set[str], int | None, int | None]:

@@ -24,6 +24,23 @@ RECONNECT_DELAY_S = 1.0
 REMEMBERED_SEQS = 50_000  # delivered seqs kept to drop repeats after a reconnect's read-back
 
 
+class RecentSeqs:
+    """The last `size` seqs seen, to drop repeats (a read-back overlaps what was delivered live) in bounded memory."""
+
+    def __init__(self, size: int = REMEMBERED_SEQS) -> None:
+        self._order: deque = deque(maxlen=size)
+        self._seen: set[int] = set()
+
+    def first_time(self, seq: int) -> bool:
+        if seq in self._seen:
+            return False
+        if len(self._order) == self._order.maxlen:
+            self._seen.discard(self._order[0])
+        self._order.append(seq)
+        self._seen.add(seq)
+        return True
+
+
 class Subscriber:
     """One socket's subscription: what it wants and the queue its events wait in."""
 
@@ -41,8 +58,7 @@ class Hub:
         self._lock = threading.Lock()
         self._subscribers: set[Subscriber] = set()
         self._pid: int | None = None
-        self._recent: deque = deque(maxlen=REMEMBERED_SEQS)
-        self._recent_set: set[int] = set()
+        self._recent = RecentSeqs()
         self.listening = threading.Event()
 
     @property
@@ -55,7 +71,7 @@ class Hub:
             if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
-            self._subscribers, self._recent, self._recent_set = set(), deque(maxlen=REMEMBERED_SEQS), set()
+            self._subscribers, self._recent = set(), RecentSeqs()
             self.listening = threading.Event()
         if database.is_sqlite:
             events.on_commit_in_process(self.dispatch)
@@ -71,14 +87,13 @@ class Hub:
         with self._lock:
             self._subscribers.discard(subscriber)
 
+    def subscribed_sockets(self) -> int:
+        with self._lock:
+            return len(self._subscribers)
+
     def dispatch(self, messages: list[dict]) -> None:
         with self._lock:
-            fresh = [m for m in messages if m["seq"] not in self._recent_set]
-            for message in fresh:
-                if len(self._recent) == self._recent.maxlen:
-                    self._recent_set.discard(self._recent[0])
-                self._recent.append(message["seq"])
-                self._recent_set.add(message["seq"])
+            fresh = [m for m in messages if self._recent.first_time(m["seq"])]
             subscribers = list(self._subscribers)
         for subscriber in subscribers:
             for message in fresh:
