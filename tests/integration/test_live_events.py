@@ -55,6 +55,10 @@ def test_an_order_step_and_a_count_are_events(client, floor):
     assert count.status_code == 201, count.get_json()
     [created] = [json.loads(e.data) for e in stored_events("counts")]
     assert created == {"id": count.get_json()["id"], "state": "counting", "origin": created["origin"]}
+    closed = client.post(f"/api/v1/counts/{created['id']}/close", headers=bearer(floor["boss"]))
+    assert closed.status_code == 200, closed.get_json()
+    changed = [json.loads(e.data) for e in stored_events("counts")][1:]
+    assert changed == [{"id": created["id"], "state": closed.get_json()["state"], "was": "counting"}]
 
 
 def test_work_that_is_rolled_back_leaves_no_event_and_tells_nobody(app, floor):
