@@ -20,7 +20,10 @@ from webapp.web.api.registry import WEBSOCKETS, require_roles
 from webapp.web.errors import ApiError
 from webapp.web.live.hub import HUB, RecentSeqs, Subscriber
 
-INCOMING_POLL_S = 0.05  # how often a socket with nothing to send looks at what its client said
+# How often a socket looks at what its client said: before subscribing, often; after, events wake it at once
+# and a re-subscription may wait a little (hundreds of sockets must not spin).
+INCOMING_POLL_S = 0.05
+SUBSCRIBED_POLL_S = 0.5
 MAX_MESSAGE_CHARS = 4096
 
 WEBSOCKETS.append({
@@ -92,7 +95,7 @@ class _Conversation:
         while True:
             if self.subscriber is not None:
                 try:
-                    self._send(self.subscriber.queue.get(timeout=INCOMING_POLL_S))
+                    self._send(*self.subscriber.queue.get(timeout=SUBSCRIBED_POLL_S))
                     continue
                 except queue.Empty:
                     pass
@@ -100,9 +103,9 @@ class _Conversation:
             if raw is not None:
                 self._subscribe(raw)
 
-    def _send(self, message: dict) -> None:
-        if self.sent.first_time(message["seq"]):
-            self.ws.send(json.dumps(message))
+    def _send(self, seq: int, text: str) -> None:
+        if self.sent.first_time(seq):
+            self.ws.send(text)
 
     def _subscribe(self, raw) -> None:
         try:
@@ -118,7 +121,7 @@ class _Conversation:
             with db.read_snapshot() as s:
                 missed = events.events_to_resume(s, since, topics, warehouse_id)
             for message in missed:
-                self._send(message)
+                self._send(message["seq"], json.dumps(message))
 
 
 def _subscription(raw) -> tuple[set[str], int | None, int | None]:

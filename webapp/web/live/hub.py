@@ -5,6 +5,7 @@ carries an event's seq, the thread reads those events and hands them to the subs
 connection drops it reconnects and reads back what was written while it was away (no polling in between).
 On SQLite (one machine, the embedded mode) a commit hands its events to this process's fan-out directly.
 """
+import json
 import logging
 import os
 import queue
@@ -95,10 +96,11 @@ class Hub:
         with self._lock:
             fresh = [m for m in messages if self._recent.first_time(m["seq"])]
             subscribers = list(self._subscribers)
+        encoded = [(message, json.dumps(message)) for message in fresh]  # once, not once per socket
         for subscriber in subscribers:
-            for message in fresh:
+            for message, text in encoded:
                 if subscriber.wants(message):
-                    subscriber.queue.put(message)
+                    subscriber.queue.put((message["seq"], text))
 
     def _listen(self, database) -> None:
         dsn = database.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
