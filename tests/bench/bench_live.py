@@ -57,10 +57,22 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def listen(url: str, token: str, deliveries: list, ready: threading.Barrier, stop: threading.Event, workers: set):
-    ws = websocket.create_connection(url, header=[f"Authorization: Bearer {token}"], timeout=30)
-    workers.add(json.loads(ws.recv())["worker"])
-    ws.send(json.dumps({"type": "subscribe", "topics": ["movements"]}))
-    json.loads(ws.recv())
+    try:
+        for attempt in range(5):  # 200 connections at once may overflow the listen backlog: try again
+            try:
+                ws = websocket.create_connection(url, header=[f"Authorization: Bearer {token}"], timeout=30)
+                break
+            except (OSError, websocket.WebSocketException):
+                if attempt == 4:
+                    raise
+                time.sleep(1)
+        workers.add(json.loads(ws.recv())["worker"])
+        ws.send(json.dumps({"type": "subscribe", "topics": ["movements"]}))
+        json.loads(ws.recv())
+    except Exception as err:  # noqa: BLE001 - say why, and do not leave the others waiting
+        print(f"a socket failed to open: {err!r}", file=sys.stderr)
+        ready.abort()
+        raise
     ready.wait()
     ws.settimeout(0.5)
     while not stop.is_set():
