@@ -52,6 +52,7 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/rejects"): {"supervisor", "admin"},
     ("post", "/api/v1/exceptions/{id}/resolve"): {"supervisor", "admin"},
     ("post", "/api/v1/rejects/{id}/resolve"): {"supervisor", "admin"},
+    ("get", "/api/v1/movements"): {"supervisor", "admin"},
     ("get", "/orders/{number}/packing-slip.pdf"): {"picker", "supervisor", "admin"},
     # CONTRACT.md, "Counts"
     ("post", "/api/v1/counts"): {"supervisor", "admin"},

@@ -2,6 +2,7 @@
 from sqlmodel import SQLModel
 
 from webapp.db.count_tables import *  # noqa: F401,F403
+from webapp.db.event_tables import *  # noqa: F401,F403
 from webapp.db.floor_tables import *  # noqa: F401,F403
 from webapp.db.idempotency_tables import *  # noqa: F401,F403
 from webapp.db.ledger_tables import *  # noqa: F401,F403

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
-from webapp.db.models import Location
+from webapp.db.models import Item, Location
 from webapp.db.upsert import dialect_insert, next_movement_seq
-from webapp.domain.clock import utcnow
+from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.ledger import EFFECTS, GENESIS_HASH, StockNumbers, choose_lot, location_deltas, movement_hash
 from webapp.domain.locations import QUARANTINE_KINDS
+from webapp.services.events import publish
 
 MOVEMENT_COLUMNS = [c.name for c in Movement.__table__.columns]
 HASHED_COLUMNS = [name for name in MOVEMENT_COLUMNS if name != "hash"]
@@ -160,7 +161,20 @@ def append_movement(session: Session, staged: StagedMovement, seq: int | None = 
     set_committed_value(total, "chain_head", fields["hash"])
     set_committed_value(total, "chain_length", total.chain_length + 1)
     set_committed_value(total, "quarantined", total.quarantined + staged.quarantined_delta)
+    _publish_movement(session, fields, m)
     return Movement(**fields)
+
+
+def _publish_movement(session: Session, fields: dict, m: MovementInput) -> None:
+    item = session.get(Item, m.item_id)
+    publish(session, "movements", m.warehouse_id, {
+        "seq": fields["seq"], "id": m.id, "kind": m.kind, "item": item.sku if item else None,
+        "qty_base": m.qty_base, "uom": m.uom, "qty_scanned": m.qty_scanned,
+        "from": m.from_location.code if m.from_location else None, "to": m.to_location.code if m.to_location else None,
+        "ref": m.ref or None, "lot": m.lot or None, "device_id": m.device_id or None,
+        "scanned_by_id": m.scanned_by_id, "flags": list(m.flags),
+        "from_balance_after": fields["from_balance_after"], "to_balance_after": fields["to_balance_after"],
+        "occurred_at": format_instant(fields["occurred_at"]), "recorded_at": format_instant(fields["recorded_at"])})
 
 
 def post_movement(session: Session, m: MovementInput, total: StockTotal | None = None,

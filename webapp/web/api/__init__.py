@@ -12,12 +12,14 @@ def load_endpoint_modules() -> None:
         catalogue_api,
         counts_api,
         inbound_api,
+        movements_api,
         openapi,
         orders_api,
+        packing_api,
         people_api,
         settings_api,
-        packing_api,
         stock_api,
         supervisor_api,
         sync_api,
     )
+    from webapp.web.live import endpoint  # noqa: F401

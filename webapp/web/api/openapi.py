@@ -4,7 +4,7 @@ import re
 from flask import current_app, jsonify
 
 from webapp.web.api import api
-from webapp.web.api.registry import ENDPOINTS, api_endpoint
+from webapp.web.api.registry import ENDPOINTS, WEBSOCKETS, api_endpoint
 from webapp.web.api.schema import openapi_schema
 
 ERROR_SCHEMA = {
@@ -67,6 +67,7 @@ def build_document() -> dict:
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": paths,
+        "x-websockets": WEBSOCKETS,
     }
 
 

@@ -19,7 +19,8 @@ from webapp.web.api.registry import api_endpoint
 from webapp.web.api.schema import NO_NUL, Body, Choice, OptionalText, Quantity, Text, WholeNumber
 from webapp.web.errors import ApiError
 
-Price = Annotated[str | float, Field(description="a number or a decimal string")]
+Price = Annotated[Annotated[str, Field(max_length=32, pattern=NO_NUL)] | float,
+                  Field(description="a number or a decimal string")]
 Notes = OptionalText(2000)
 AddressKey = Annotated[str, Field(max_length=64, pattern=NO_NUL)]
 ShipTo = Annotated[dict[AddressKey, OptionalText(500) | Annotated[list[OptionalText(500)], Field(max_length=10)]],

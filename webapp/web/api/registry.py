@@ -32,6 +32,8 @@ class EndpointDoc:
 
 
 ENDPOINTS: list[EndpointDoc] = []
+# WebSockets are no OpenAPI operation: the document lists them under x-websockets, with their roles.
+WEBSOCKETS: list[dict] = []
 
 
 def _openapi_path(rule: str) -> str:

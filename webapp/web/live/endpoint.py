@@ -1,0 +1,168 @@
+"""GET /api/v1/live: the WebSocket live screens listen on (CONTRACT.md, "Live").
+
+Server first: hello (which process, the latest seq). Client: subscribe {warehouse?, topics, since?}; with
+`since`, what the client missed (and the few seconds before it) is sent first. Then events as they commit.
+Roles are checked before the upgrade: a caller who may not listen gets a plain 401/403 JSON answer.
+"""
+import json
+import queue
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, request
+from simple_websocket import ConnectionClosed, Server
+
+from webapp.domain.roles import SUPERVISORS
+from webapp.extensions import db
+from webapp.services import events
+from webapp.services.catalogue import find_location
+from webapp.web.api import api
+from webapp.web.api.registry import WEBSOCKETS, require_roles
+from webapp.web.errors import ApiError
+from webapp.web.live.hub import HUB, RecentSeqs, Subscriber
+
+# How often a socket looks at what its client said: before subscribing, often; after, events wake it at once
+# and a re-subscription may wait a little (hundreds of sockets must not spin).
+INCOMING_POLL_S = 0.05
+SUBSCRIBED_POLL_S = 0.5
+MAX_MESSAGE_CHARS = 4096
+
+WEBSOCKETS.append({
+    "path": "/api/v1/live", "x-roles": list(SUPERVISORS),
+    "summary": "WebSocket of live events (movements, exceptions, orders, counts, stock, alerts); a request that "
+               "is not a WebSocket upgrade → 426 upgrade_required",
+    "client": {"type": "subscribe", "warehouse": "code (optional)", "topics": list(events.TOPICS),
+               "since": "seq (optional): resend what came after it"},
+    "server": [{"type": "hello", "worker": "host:pid", "last_seq": 0, "subscribed_sockets": 0},
+               {"type": "event", "seq": 0, "topic": "movements", "at": "…Z", "data": {}},
+               {"type": "error", "error": {"code": "…", "message": "…"}}],
+})
+
+
+def _check_caller() -> None:
+    require_roles(SUPERVISORS)
+    # A browser sends the session cookie with a WebSocket from any site: only our own pages may use it.
+    origin = request.headers.get("Origin")
+    if not request.headers.get("Authorization", "").startswith("Bearer ") and origin \
+            and urlsplit(origin).netloc != request.host:
+        raise ApiError(403, "cross_origin", "a live socket opened with the session cookie must come from this site")
+
+
+def live_not_upgraded():
+    _check_caller()
+    raise ApiError(426, "upgrade_required", "GET /api/v1/live is a WebSocket: send Upgrade: websocket")
+
+
+def live_socket():
+    _check_caller()
+    HUB.start(db)
+    # The hello promises that this process hears every commit from now on: its listener is connected.
+    if not HUB.listening.wait(timeout=10):
+        raise ApiError(503, "live_unavailable", "this server cannot listen for events now; try again")
+    ws = Server(request.environ, **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
+    conversation = _Conversation(ws)
+    try:
+        with db.read_snapshot() as s:
+            last_seq = events.latest_seq(s)
+        ws.send(json.dumps({"type": "hello", "worker": HUB.worker, "last_seq": last_seq,
+                            "subscribed_sockets": HUB.subscribed_sockets()}))
+        conversation.run()
+    except ConnectionClosed:
+        pass
+    except Exception:  # noqa: BLE001 - the HTTP answer is long gone: log it and close the socket
+        current_app.logger.exception("live socket failed")
+        try:
+            ws.close(reason=1011, message="server error")
+        except Exception:  # noqa: BLE001
+            pass
+    finally:
+        HUB.unsubscribe(conversation.subscriber)  # a gone socket's queue must not keep growing
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001 - already closed by the client
+            pass
+    return _handled_response(ws)
+
+
+class _Conversation:
+    """One socket after the hello: the client's subscriptions, and the events they ask for."""
+
+    def __init__(self, ws: Server) -> None:
+        self.ws = ws
+        self.subscriber: Subscriber | None = None
+        self.sent = RecentSeqs()  # a resume's read-back may overlap what arrives live: no seq twice
+
+    def run(self) -> None:
+        while True:
+            if self.subscriber is not None:
+                try:
+                    self._send(*self.subscriber.queue.get(timeout=SUBSCRIBED_POLL_S))
+                    continue
+                except queue.Empty:
+                    pass
+            raw = self.ws.receive(timeout=0 if self.subscriber is not None else INCOMING_POLL_S)
+            if raw is not None:
+                self._subscribe(raw)
+
+    def _send(self, seq: int, text: str) -> None:
+        if self.sent.first_time(seq):
+            self.ws.send(text)
+
+    def _subscribe(self, raw) -> None:
+        try:
+            topics, warehouse_id, since = _subscription(raw)
+        except ApiError as err:
+            self.ws.send(json.dumps({"type": "error", "error": {"code": err.code, "message": err.message}}))
+            return
+        HUB.unsubscribe(self.subscriber)
+        self.subscriber, self.sent = Subscriber(topics, warehouse_id), RecentSeqs()
+        HUB.subscribe(self.subscriber)  # before reading back, so nothing committed in between is missed
+        self.ws.send(json.dumps({"type": "subscribed", "topics": sorted(topics), "since": since}))
+        if since is not None:
+            with db.read_snapshot() as s:
+                missed = events.events_to_resume(s, since, topics, warehouse_id)
+            for message in missed:
+                self._send(message["seq"], json.dumps(message))
+
+
+def _subscription(raw) -> tuple[set[str], int | None, int | None]:
+    if not isinstance(raw, str) or len(raw) > MAX_MESSAGE_CHARS:
+        raise ApiError(400, "invalid_message", f"send JSON text of at most {MAX_MESSAGE_CHARS} characters")
+    try:
+        message = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "invalid_message", "not JSON") from None
+    if not isinstance(message, dict) or message.get("type") != "subscribe":
+        raise ApiError(400, "invalid_message", 'send {"type": "subscribe", "topics": [...], "warehouse"?, "since"?}')
+    topics = message.get("topics")
+    if not isinstance(topics, list) or not topics or not all(isinstance(t, str) and t in events.TOPICS for t in topics):
+        raise ApiError(400, "invalid_field", f"topics is a list of some of {', '.join(events.TOPICS)}")
+    since = message.get("since")
+    if since is not None and (isinstance(since, bool) or not isinstance(since, int) or not 0 <= since < 2**63):
+        raise ApiError(400, "invalid_field", "since is the seq of the last event you saw")
+    warehouse_id = None
+    if message.get("warehouse") is not None:
+        code = message["warehouse"]
+        with db.read_snapshot() as s:
+            warehouse = find_location(s, code) if isinstance(code, str) and len(code) <= 64 else None
+            warehouse_id = warehouse.id if warehouse is not None and warehouse.kind == "warehouse" else None
+        if warehouse_id is None:
+            raise ApiError(404, "unknown_warehouse", f"no warehouse {code!r}")
+    return set(topics), warehouse_id, since
+
+
+def _handled_response(ws: Server) -> Response:
+    """The connection is over and was written by the socket: the server must not write an HTTP answer."""
+
+    class WebSocketResponse(Response):
+        def __call__(self, *args, **kwargs):
+            if ws.mode == "gunicorn":
+                raise StopIteration()
+            if ws.mode == "werkzeug":
+                return super().__call__(*args, **kwargs)
+            return []
+
+    return WebSocketResponse()
+
+
+api.add_url_rule("/live", endpoint="live_socket", view_func=live_socket, websocket=True)
+api.add_url_rule("/live", endpoint="live_not_upgraded", view_func=live_not_upgraded)

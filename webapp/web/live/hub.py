@@ -1,0 +1,139 @@
+"""One fan-out per server process: events reach every socket this process holds.
+
+On PostgreSQL one thread per process holds one connection that LISTENs on `dockhand_events`; each NOTIFY
+carries an event's seq, the thread reads those events and hands them to the subscribed sockets. After the
+connection drops it reconnects and reads back what was written while it was away (no polling in between).
+On SQLite (one machine, the embedded mode) a commit hands its events to this process's fan-out directly.
+"""
+import json
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+from collections import deque
+from datetime import timedelta
+
+import psycopg
+
+from webapp.domain.clock import utcnow
+from webapp.services import events
+
+log = logging.getLogger(__name__)
+RECONNECT_DELAY_S = 1.0
+REMEMBERED_SEQS = 50_000  # delivered seqs kept to drop repeats after a reconnect's read-back
+
+
+class RecentSeqs:
+    """The last `size` seqs seen, to drop repeats (a read-back overlaps what was delivered live) in bounded memory."""
+
+    def __init__(self, size: int = REMEMBERED_SEQS) -> None:
+        self._order: deque = deque(maxlen=size)
+        self._seen: set[int] = set()
+
+    def first_time(self, seq: int) -> bool:
+        if seq in self._seen:
+            return False
+        if len(self._order) == self._order.maxlen:
+            self._seen.discard(self._order[0])
+        self._order.append(seq)
+        self._seen.add(seq)
+        return True
+
+
+class Subscriber:
+    """One socket's subscription: what it wants and the queue its events wait in."""
+
+    def __init__(self, topics: set[str], warehouse_id: int | None) -> None:
+        self.topics, self.warehouse_id = topics, warehouse_id
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+
+    def wants(self, message: dict) -> bool:
+        return message["topic"] in self.topics and (
+            self.warehouse_id is None or message["warehouse_id"] in (None, self.warehouse_id))
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: set[Subscriber] = set()
+        self._pid: int | None = None
+        self._recent = RecentSeqs()
+        self.listening = threading.Event()
+
+    @property
+    def worker(self) -> str:
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+    def start(self, database) -> None:
+        """Once per process (gunicorn forks workers: each starts its own on its first socket)."""
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._subscribers, self._recent = set(), RecentSeqs()
+            self.listening = threading.Event()
+        if database.is_sqlite:
+            events.on_commit_in_process(self.dispatch)
+            self.listening.set()
+            return
+        threading.Thread(target=self._listen, args=(database,), name="dockhand-live-listener", daemon=True).start()
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        with self._lock:
+            self._subscribers.add(subscriber)
+
+    def unsubscribe(self, subscriber: Subscriber | None) -> None:
+        with self._lock:
+            self._subscribers.discard(subscriber)
+
+    def subscribed_sockets(self) -> int:
+        with self._lock:
+            return len(self._subscribers)
+
+    def dispatch(self, messages: list[dict]) -> None:
+        with self._lock:
+            fresh = [m for m in messages if self._recent.first_time(m["seq"])]
+            subscribers = list(self._subscribers)
+        encoded = [(message, json.dumps(message)) for message in fresh]  # once, not once per socket
+        for subscriber in subscribers:
+            for message, text in encoded:
+                if subscriber.wants(message):
+                    subscriber.queue.put((message["seq"], text))
+
+    def _listen(self, database) -> None:
+        dsn = database.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        away_since = None
+        while True:
+            try:
+                with psycopg.connect(dsn, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {events.CHANNEL}")
+                    if away_since is not None:  # read back what committed while we were not listening
+                        self._read_back(database, away_since)
+                        away_since = None
+                    self.listening.set()
+                    while True:
+                        seqs = [int(n.payload) for n in conn.notifies(stop_after=1)]
+                        seqs += [int(n.payload) for n in conn.notifies(timeout=0.002)]  # the rest of a burst
+                        self._deliver(database, seqs)
+            except Exception:  # noqa: BLE001 - the listener must outlive a database restart
+                log.exception("live listener lost its connection; reconnecting")
+                self.listening.clear()
+                if away_since is None:
+                    away_since = utcnow()
+                time.sleep(RECONNECT_DELAY_S)
+
+    def _deliver(self, database, seqs: list[int]) -> None:
+        with database.read_snapshot() as session:
+            messages = events.events_by_seq(session, seqs)
+        self.dispatch(messages)
+
+    def _read_back(self, database, away_since) -> None:
+        with database.read_snapshot() as session:
+            messages = events.events_from_time(
+                session, away_since - timedelta(seconds=events.RESEND_BEFORE_SINCE_S))
+        self.dispatch(messages)
+
+
+HUB = Hub()
