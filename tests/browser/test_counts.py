@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.floor import (device_id, item_barcodes, open_screen, phone, scan, sign_in, sign_in_then_go_offline,
-                                 wait_ready, wait_waiting)
+from tests.browser.floor import (item_barcodes, open_screen, phone, scan, sign_in, sign_in_then_go_offline,
+                                 wait_waiting)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).parent / "screenshots"

@@ -2,7 +2,6 @@
 server the first time it is seen; another device's SSCC, or a made-up one, is refused."""
 import threading
 
-from sqlalchemy import create_engine, text
 
 from tests.conftest import bearer
 from tests.integration.floor import scan, sync
