@@ -170,7 +170,8 @@ def test_on_postgresql_a_worker_whose_listen_connection_dropped_reads_back_what_
     ws.close()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # one worker on SQLite: every socket lands on the process whose count the hello gives
+# SQLite serves sockets from one worker, so every socket lands on the process whose count the hello gives.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_closed_socket_is_forgotten_by_its_worker(request, database_url):
     live = request.getfixturevalue("live")
     first, _ = open_socket(live)

@@ -25,7 +25,7 @@ def test_a_fresh_demo_gives_a_new_picker_pick_tasks_and_leaves_orders_to_release
     assert sorted(o for t in tasks for o in t["orders"]) == ["SO-10041", "SO-10042", "SO-10043"]
 
     waiting = client.get("/api/v1/orders?state=validated", headers=token("maria")).get_json()
-    assert [o["number"] for o in waiting["items"]] == ["SO-10044", "SO-10045"]
+    assert [o["number"] for o in waiting["items"]] == ["SO-10045", "SO-10044"]  # newest first (CONTRACT.md)
     assert all(o["lines"] >= 1 and o["units"] >= 1 for o in waiting["items"])
     released = client.post("/api/v1/pick-tasks", json={"orders": ["SO-10044", "SO-10045"]},
                            headers={**token("maria"), "Idempotency-Key": "release-1"})
