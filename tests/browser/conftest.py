@@ -44,7 +44,8 @@ def find_chromium() -> str | None:
     return None
 
 
-def chromium_or_skip() -> str:
+def chromium_path() -> str:
+    """The Chromium to launch; missing → a failure under CI=true, a skip with its reason locally (tests/needs.py)."""
     executable = find_chromium()
     if executable is None:
         missing("Chromium not found (install the Debian package `chromium` or set CHROMIUM_PATH)")
@@ -53,7 +54,7 @@ def chromium_or_skip() -> str:
 
 @pytest.fixture(scope="session")
 def playwright_driver():
-    chromium_or_skip()
+    chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -62,7 +63,7 @@ def playwright_driver():
 
 @pytest.fixture(scope="session")
 def chromium(playwright_driver):
-    browser = playwright_driver.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS)
+    browser = playwright_driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 

@@ -7,7 +7,7 @@ from barcode import EAN13
 from barcode.writer import ImageWriter
 from PIL import Image
 
-from tests.browser.conftest import CHROMIUM_ARGS, PHONE, chromium_or_skip
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, chromium_path
 from tests.browser.floor import ITEMS, open_screen, scan, sign_in, wait_offline_ready, wait_step
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def test_camera_scan_decodes_with_fake_camera(playwright_driver, live_server, tm
     gtin = ITEMS["DH-10001"][0]
     video = tmp_path / "ean13.y4m"
     write_y4m(video, barcode_frame(gtin))
-    browser = playwright_driver.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS + [
+    browser = playwright_driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + [
         "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
     try:
         context = browser.new_context(**PHONE, permissions=["camera"])

@@ -11,7 +11,7 @@ import subprocess
 import time
 import urllib.request
 
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_or_skip
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.browser.floor import (
     ITEMS,
     move_stock,
@@ -39,7 +39,7 @@ class OwnChromium:
     def __init__(self, playwright, profile: str) -> None:
         self.port = _free_port()
         self.process = subprocess.Popen(
-            [chromium_or_skip(), "--headless=new", f"--user-data-dir={profile}", f"--remote-debugging-port={self.port}",
+            [chromium_path(), "--headless=new", f"--user-data-dir={profile}", f"--remote-debugging-port={self.port}",
              "--window-size=390,844", *CHROMIUM_ARGS, "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 20

@@ -6,13 +6,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webapp.db.ledger_tables import StockLevel, StockTotal
+from webapp.db.ledger_tables import StockTotal
 from webapp.db.models import Item, Location, Supplier
 from webapp.db.order_tables import ExceptionRecord, PurchaseOrder, PurchaseOrderLine
 from webapp.domain.clock import format_instant
 from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.ledger import open_on_order
-from webapp.domain.putaway import BinState, suggest_putaway
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.ledger import lock_totals
 from webapp.services.locks import lock_in_order
@@ -112,20 +111,3 @@ def close_purchase_order(session: Session, number: str, reason: str) -> Purchase
     session.flush()
     return po
 
-
-def putaway_suggestions(session: Session, code: str, warehouse_code: str | None, limit: int = 3) -> dict:
-    """Bins to put an item away to (domain/putaway.py), for the receiver at the dock."""
-    scanned = find_item(session, code)
-    if scanned is None:
-        raise NotFound("unknown_item", f"no item with SKU or barcode {code}")
-    warehouse = resolve_warehouse(session, warehouse_code)
-    held = {location_id: (item_id == scanned.item.id) for location_id, item_id in session.execute(
-        select(StockLevel.location_id, StockLevel.item_id).where(StockLevel.warehouse_id == warehouse.id,
-                                                                 StockLevel.qty > 0))}
-    holding = set(session.scalars(select(StockLevel.location_id).where(
-        StockLevel.warehouse_id == warehouse.id, StockLevel.item_id == scanned.item.id, StockLevel.qty > 0)))
-    bins = [BinState(b.code, b.walk_key, b.temperature, b.id in holding, b.id not in held)
-            for b in session.scalars(select(Location).where(Location.warehouse_id == warehouse.id,
-                                                            Location.kind == "bin", Location.frozen == False))]  # noqa: E712
-    return {"item": scanned.item.sku, "temperature": scanned.item.temperature, "warehouse": warehouse.code,
-            "bins": suggest_putaway(scanned.item.temperature, bins, limit)}

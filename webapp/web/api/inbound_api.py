@@ -3,7 +3,7 @@ from flask import jsonify, request
 
 from webapp.domain.roles import ADMIN, INTEGRATION, RECEIVER, SUPERVISOR
 from webapp.extensions import db
-from webapp.services import purchasing, suppliers
+from webapp.services import purchasing, putaway, suppliers
 from webapp.web.api import api
 from webapp.web.api.body import PAGING_PARAMETERS, json_body, page_args
 from webapp.web.api.registry import api_endpoint
@@ -114,5 +114,5 @@ def putaway_suggestions_endpoint():
     if not code.strip():
         raise ApiError(400, "missing_field", "item is required: a SKU or barcode", field="item")
     with db.unit_of_work() as s:
-        result = purchasing.putaway_suggestions(s, code.strip(), request.args.get("warehouse") or None)
+        result = putaway.putaway_suggestions(s, code.strip(), request.args.get("warehouse") or None)
     return jsonify(result)
