@@ -88,7 +88,7 @@ def test_a_frozen_bin_counted_offline_is_signed_off_by_a_supervisor_and_the_repo
         sign_in(desk, live_server.url, "maria")
         open_screen(desk, "#/signoff", "Sign-off")
         desk.click(f"#counts-counting button.close-count[data-count='{ref}']")
-        desk.wait_for_selector(f"#signoff-count[data-state='needs_signoff']")
+        desk.wait_for_selector("#signoff-count[data-state='needs_signoff']")
         line = desk.locator(f".variance-line[data-item='{SKU}']")
         assert line.get_attribute("data-status") == "needs_signoff"
         figures = line.locator(".variance-figures").inner_text()
