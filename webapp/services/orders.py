@@ -6,7 +6,7 @@ sorted), as sync does, so an edit, a release and a replay never deadlock.
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,8 +165,6 @@ def _committed_by_item(session: Session, order: SalesOrder, state: str) -> dict[
 
 
 def _release_committed(session: Session, order: SalesOrder) -> None:
-    from sqlalchemy import update
-
     for item_id, held in _committed_by_item(session, order, order.state).items():
         if held:
             session.execute(update(StockTotal).where(StockTotal.item_id == item_id,

@@ -6,8 +6,9 @@ purchase-order lines less the receipts that counted against them.
 """
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement, Reservation, StockLevel, StockTotal
@@ -124,8 +125,6 @@ def projection_differences(expected: Projection, stored: Projection) -> list[str
 def _stored_value(name: str, value):
     """A raw stored value as the hash saw it. SQLite hands times back as text; unreadable text cannot match."""
     if name in ("occurred_at", "recorded_at") and isinstance(value, str):
-        from datetime import datetime, timezone
-
         moment = datetime.fromisoformat(value)  # ValueError for text that is no time at all
         return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     return value
@@ -136,8 +135,6 @@ def verify_chains(session: Session) -> list[str]:
 
     Rows are read raw, so a value no program would write (tampering) is reported, never a crash.
     """
-    from sqlalchemy import text
-
     problems = []
     previous: dict = {}
     columns = HASHED_COLUMNS + ["hash"]

@@ -36,7 +36,7 @@ from webapp.services.floor_effects import ORDER_COUNTER, apply_floor_effects
 from webapp.services.exceptions import open_exceptions_for
 from webapp.services.ledger import MovementInput, add_flag, append_movement, stage_movement
 from webapp.services.locks import lock_in_order
-from webapp.services.packing import carton_stock
+from webapp.services.packing import carton_first_seen, carton_stock
 from webapp.services.picking import record_short
 from webapp.services.users import SignedInUser, ensure_device
 
@@ -205,8 +205,6 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
         location = lookups.location(code)
         if location is None and side == "to" and floor.kind == "pack":
             # A carton this device opened offline, from its own block of SSCCs: it exists from this scan on.
-            from webapp.services.packing import carton_first_seen
-
             location = carton_first_seen(session, device_id, code, floor.ref)
             lookups.remember_location(code, location)
         if location is None:
