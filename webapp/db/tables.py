@@ -8,6 +8,7 @@ from webapp.db.idempotency_tables import *  # noqa: F401,F403
 from webapp.db.ledger_tables import *  # noqa: F401,F403
 from webapp.db.models import *  # noqa: F401,F403
 from webapp.db.order_tables import *  # noqa: F401,F403
+from webapp.db.reorder_tables import *  # noqa: F401,F403
 from webapp.db.setting_tables import *  # noqa: F401,F403
 
 metadata = SQLModel.metadata

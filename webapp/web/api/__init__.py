@@ -17,6 +17,8 @@ def load_endpoint_modules() -> None:
         orders_api,
         packing_api,
         people_api,
+        reorder_api,
+        reports_api,
         settings_api,
         stock_api,
         supervisor_api,

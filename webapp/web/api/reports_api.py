@@ -1,0 +1,1 @@
+"""Reports from the ledger over the API, as JSON and as CSV."""
