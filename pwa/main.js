@@ -20,6 +20,8 @@ import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
 import { releaseView } from "./views/release.js";
+import { reorderView } from "./views/reorder.js";
+import { reportsView } from "./views/reports.js";
 import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
@@ -38,6 +40,8 @@ const ROUTES = [
   [/^\/signoff\/(\d+)$/, signoffCountView],
   [/^\/status$/, statusView],
   [/^\/release$/, releaseView],
+  [/^\/reorder$/, reorderView],
+  [/^\/reports(?:\/([a-z-]+))?$/, reportsView],
 ];
 
 const app = document.getElementById("app");

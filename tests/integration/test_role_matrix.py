@@ -83,6 +83,18 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/settings"): {"admin"},
     ("patch", "/api/v1/settings"): {"admin"},
     ("get", "/api/v1/settings/history"): {"admin"},
+    # issue 16: reorder drafts and reports (supervisor, admin)
+    ("post", "/api/v1/reorder/drafts"): {"supervisor", "admin"},
+    ("get", "/api/v1/reorder/drafts"): {"supervisor", "admin"},
+    ("patch", "/api/v1/reorder/drafts/{id}"): {"supervisor", "admin"},
+    ("post", "/api/v1/reorder/drafts/{id}/approve"): {"supervisor", "admin"},
+    ("delete", "/api/v1/reorder/drafts/{id}"): {"supervisor", "admin"},
+    ("get", "/api/v1/reports/inventory-value-by-category"): {"supervisor", "admin"},
+    ("get", "/api/v1/reports/inventory-value-by-zone"): {"supervisor", "admin"},
+    ("get", "/api/v1/reports/slow-movers"): {"supervisor", "admin"},
+    ("get", "/api/v1/reports/below-reorder-point"): {"supervisor", "admin"},
+    ("get", "/api/v1/reports/negative-stock"): {"supervisor", "admin"},
+    ("get", "/api/v1/reports/monthly-turnover"): {"supervisor", "admin"},
 }
 
 
@@ -106,6 +118,8 @@ KNOWN_BODIES = {
     ("post", "/api/v1/counts"): lambda role: {"locations": ["A-04"], "note": f"counted for {role}"},
     ("post", "/api/v1/adjustments"): lambda role: {"item": "SKU-2", "location": "A-02", "qty": 1, "reason": f"by {role}"},
     ("post", "/api/v1/users"): lambda role: {"username": f"new-{role}", "roles": ["picker"], "password": "long-enough"},
+    ("post", "/api/v1/reorder/drafts"): lambda role: {"method": "static"},
+    ("patch", "/api/v1/reorder/drafts/{draft_id}"): lambda role: {"remove": []},
     # Changes a bystander, never a caller of the matrix (whose token a password reset would end).
     ("patch", "/api/v1/users/{username}"): lambda role: {"roles": ["picker", "receiver"]},
 }

@@ -71,7 +71,8 @@ def generate_drafts(session: Session, request: DraftRequest, user_id: int | None
                                for p in item_positions(session, warehouse, request.velocity_days, now)
                                if p.item_id not in drafted) if s is not None]
     groups, without = group_by_supplier(suggestions)
-    supplier_ids = dict(session.execute(select(Supplier.code, Supplier.id).where(Supplier.code.in_(list(groups)))).tuples().all())
+    supplier_ids = dict(session.execute(select(Supplier.code, Supplier.id)
+                                        .where(Supplier.code.in_(list(groups)))).tuples().all())
     created = []
     for code, lines in [*groups.items(), *([(None, without)] if without else [])]:
         draft = ReorderDraft(warehouse_id=warehouse.id, supplier_id=supplier_ids[code] if code else None,
