@@ -83,6 +83,8 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/settings"): {"admin"},
     ("patch", "/api/v1/settings"): {"admin"},
     ("get", "/api/v1/settings/history"): {"admin"},
+    ("post", "/api/v1/orders/{number}/lines"): ORDER_MANAGERS,
+    ("delete", "/api/v1/orders/{number}/lines/{line}"): ORDER_MANAGERS,
 }
 
 
@@ -108,6 +110,7 @@ KNOWN_BODIES = {
     ("post", "/api/v1/users"): lambda role: {"username": f"new-{role}", "roles": ["picker"], "password": "long-enough"},
     # Changes a bystander, never a caller of the matrix (whose token a password reset would end).
     ("patch", "/api/v1/users/{username}"): lambda role: {"roles": ["picker", "receiver"]},
+    ("post", "/api/v1/orders/{number}/lines"): lambda role: {"item": "SKU-2", "qty": 1},
 }
 
 
