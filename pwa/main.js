@@ -23,6 +23,11 @@ import { releaseView } from "./views/release.js";
 import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
+import { adminDevicesView } from "./views/admin_devices.js";
+import { adminPeopleView } from "./views/admin_people.js";
+import { adminSettingsView } from "./views/admin_settings.js";
+import { ordersDeskView } from "./views/orders_desk.js";
+import { orderDeskView } from "./views/orders_desk_order.js";
 import { h } from "./views/ui.js";
 
 const ROUTES = [
@@ -38,6 +43,11 @@ const ROUTES = [
   [/^\/signoff\/(\d+)$/, signoffCountView],
   [/^\/status$/, statusView],
   [/^\/release$/, releaseView],
+  [/^\/admin\/people$/, adminPeopleView],
+  [/^\/admin\/devices$/, adminDevicesView],
+  [/^\/admin\/settings$/, adminSettingsView],
+  [/^\/orders(?:\?.*)?$/, ordersDeskView],
+  [/^\/orders\/([^?]+)$/, orderDeskView],
 ];
 
 const app = document.getElementById("app");

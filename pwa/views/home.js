@@ -14,6 +14,10 @@ const WORK = [
   { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
   { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
+  { href: "#/orders", label: "Orders", roles: ["supervisor", "admin"], note: "find, change lines, move" },
+  { href: "#/admin/people", label: "People", roles: ["admin"], note: "roles, passwords, tokens" },
+  { href: "#/admin/devices", label: "Devices", roles: ["supervisor", "admin"], note: "handhelds and their queues" },
+  { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history" },
 ];
 
 export function homeView({ user }) {
