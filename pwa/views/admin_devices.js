@@ -63,6 +63,7 @@ export function adminDevicesView({ user }) {
 
   function render() {
     el.dataset.devices = String(state.devices?.length ?? "");
+    el.dataset.loaded = String(state.devices !== null);
     setChildren(el, h("h1", {}, "Devices"), resultLine(state.last),
       isAdmin ? null : h("p", { class: "muted" }, "Only an admin names, retires or blocks a device."),
       state.devices === null ? h("p", { class: "muted" }, "Loading…")

@@ -109,6 +109,7 @@ export function adminSettingsView() {
 
   async function loadHistory() {
     state.history = (await send("GET", "/api/v1/settings/history?limit=50")).items;
+    el.dataset.loaded = "true";
     render();
   }
 

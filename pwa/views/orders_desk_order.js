@@ -106,6 +106,7 @@ export function orderDeskView({ params }) {
       return;
     }
     el.dataset.state = order.state;
+    el.dataset.lines = String(order.lines.length);
     setChildren(el,
       h("div", { class: "order-head" }, h("h1", {}, order.number), stateBadge(order.state)),
       h("p", { class: "muted" }, [order.warehouse, customerText(order.ship_to), order.notes].filter(Boolean).join(" · ")),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import DEMO_PASSWORD
-from tests.browser.floor import (ITEMS, device_id, move_stock, open_screen, phone, sign_in, sign_in_then_go_offline,
-                                 status_bar, wait_waiting)
+from tests.browser.floor import (ITEMS, device_id, move_stock, open_screen, order_on_server, phone, sign_in,
+                                 sign_in_then_go_offline, status_bar, stock_numbers, wait_waiting)
 
 pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "bypass_csp": True}
@@ -78,8 +78,8 @@ def test_every_back_office_screen_fits_a_tablet_a_desk_and_a_phone(chromium, liv
         "ship_to": {"name": "Harbour Café", "lines": ["1 Quay Street", "Hull HU1 1AA"]}, "notes": "ring at the side door"})
     assert status == 201, order
     screens = [("#/admin/people", "People", "#people-list [data-person='asha']"),
-               ("#/admin/devices", "Devices", "#device-list"),
-               ("#/admin/settings", "Settings", "#setting-stuck_order_minutes"),
+               ("#/admin/devices", "Devices", "#devices-screen[data-loaded=true]"),
+               ("#/admin/settings", "Settings", "#settings-screen[data-loaded=true]"),
                ("#/orders", "Orders", f"#order-list [data-order='{number}']"),
                (f"#/orders/{number}", "Order", "#order-lines tbody tr")]
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -97,5 +97,58 @@ def test_every_back_office_screen_fits_a_tablet_a_desk_and_a_phone(chromium, liv
                     page.wait_for_selector("#token-list, #no-tokens")
                 _no_sideways_scroll(page)
                 page.screenshot(path=str(SHOTS / f"{title.lower()}-{width}x{height}.png"), full_page=size != "phone")
+
     finally:
+        context.close()
+
+
+def test_the_order_desk_adds_and_removes_lines_and_a_refused_setting_is_shown_at_its_field(chromium, live_server):
+    number = f"DESK-{uuid.uuid4().hex[:6].upper()}"
+    status, order = live_server.api("POST", "/api/v1/orders", live_server.token("maria"), {
+        "number": number, "lines": [{"item": "DH-10001", "qty": 1}]})
+    assert status == 201 and order["state"] == "validated", order
+    reserved_before = stock_numbers(live_server, "DH-10003")["reserved"]
+    context = chromium.new_context(**TABLET)
+    admin_token = live_server.token("admin")
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.direct_url, "admin")
+        open_screen(page, "#/orders", "Orders")
+        page.fill("#find-customer", "")
+        page.select_option("#find-state", "validated")
+        page.click("#find-orders")
+        page.click(f"#order-list [data-order='{number}']")
+        page.wait_for_selector("#order-screen[data-lines='1']")
+        page.fill("#add-item", "DH-10003")
+        page.fill("#add-qty", "2")
+        page.click("#add-line-button")
+        page.wait_for_selector("#order-screen[data-lines='2']")
+        assert "Line 2 added" in page.inner_text("#result")
+        assert stock_numbers(live_server, "DH-10003")["reserved"] == reserved_before + 2
+        page.fill("#add-item", "DH-10003")
+        page.fill("#add-qty", "999999")
+        page.click("#add-line-button")
+        page.wait_for_selector("#result.bad")
+        assert "Nothing was changed" in page.inner_text("#result")
+        page.click("#order-lines tr[data-line='2'] .remove-line")
+        page.click("dialog.confirm button[value=ok]")
+        page.wait_for_selector("#order-screen[data-lines='1']")
+        assert stock_numbers(live_server, "DH-10003")["reserved"] == reserved_before
+        assert [e["action"] for e in order_on_server(live_server, number)["history"]][-2:] == ["line_added", "line_removed"]
+
+        open_screen(page, "#/admin/settings", "Settings")
+        page.wait_for_selector("#settings-screen[data-loaded=true]")
+        before = page.input_value("#setting-stuck_order_minutes")
+        page.fill("#setting-stuck_order_minutes", "-5")
+        page.click("#save-settings")
+        page.wait_for_selector("#setting-stuck_order_minutes-problem:not(:empty)")
+        assert "stuck_order_minutes" in page.inner_text("#setting-stuck_order_minutes-problem")
+        assert live_server.api("GET", "/api/v1/settings", admin_token)[1]["stuck_order_minutes"] == int(before)
+        page.fill("#setting-stuck_order_minutes", str(int(before) + 1))
+        page.click("#save-settings")
+        page.wait_for_selector("#settings-history-list [data-key='stuck_order_minutes']")
+        assert f"{before} → {int(before) + 1}" in page.inner_text("#settings-history-list")
+        assert page.inner_text("#setting-stuck_order_minutes-problem") == ""
+    finally:
+        live_server.api("PATCH", "/api/v1/settings", admin_token, {"stuck_order_minutes": 30})  # as other tests expect
         context.close()
