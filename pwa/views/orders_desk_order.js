@@ -74,15 +74,15 @@ export function orderDeskView({ params }) {
     const editable = !CLOSED.includes(order.state);
     const removable = LINES_OPEN.includes(order.state) && order.lines.length > 1;
     return h("tr", { dataset: { line: String(line.line), item: line.item } },
-      h("td", {}, String(line.line)),
+      h("td", { dataset: { label: "Line" } }, String(line.line)),
       h("td", { class: "line-item" }, line.item, line.unit_price ? h("small", {}, ` @ ${line.unit_price}`) : null),
       h("td", {}, editable ? h("div", { class: "office-inline" }, qty,
         h("button", { type: "button", class: "small-button change-qty", onclick: () => {
           const wanted = /^\d+$/.test(qty.value.trim()) ? Number(qty.value) : qty.value;
           act(() => send("PATCH", path, { lines: [{ line: line.line, qty: wanted }] }), `Line ${line.line} is now ${wanted}`);
         } }, "Change")) : String(line.qty)),
-      h("td", {}, String(line.reserved)),
-      h("td", {}, `${line.picked} / ${line.packed} / ${line.dispatched}`),
+      h("td", { dataset: { label: "Reserved" } }, String(line.reserved)),
+      h("td", { dataset: { label: "Picked / packed / sent" } }, `${line.picked} / ${line.packed} / ${line.dispatched}`),
       h("td", {}, removable ? h("button", { type: "button", class: "small-button stop remove-line", onclick: async () => {
         const ok = await confirmDialog({ message: `Remove line ${line.line} (${line.qty} × ${line.item})?`,
           detail: line.reserved ? `Its ${line.reserved} reserved go back to stock.` : "", confirm: "Remove", danger: true });
