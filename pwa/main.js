@@ -25,6 +25,11 @@ import { reportsView } from "./views/reports.js";
 import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
+import { adminDevicesView } from "./views/admin_devices.js";
+import { adminPeopleView } from "./views/admin_people.js";
+import { adminSettingsView } from "./views/admin_settings.js";
+import { ordersDeskView } from "./views/orders_desk.js";
+import { orderDeskView } from "./views/orders_desk_order.js";
 import { h } from "./views/ui.js";
 
 const ROUTES = [
@@ -42,6 +47,11 @@ const ROUTES = [
   [/^\/release$/, releaseView],
   [/^\/reorder$/, reorderView],
   [/^\/reports(?:\/([a-z-]+))?$/, reportsView],
+  [/^\/admin\/people$/, adminPeopleView],
+  [/^\/admin\/devices$/, adminDevicesView],
+  [/^\/admin\/settings$/, adminSettingsView],
+  [/^\/orders(?:\?.*)?$/, ordersDeskView],
+  [/^\/orders\/([^?]+)$/, orderDeskView],
 ];
 
 const app = document.getElementById("app");

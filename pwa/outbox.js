@@ -135,12 +135,13 @@ async function replayAll() {
     // Signed out on this device: nothing is sent on a session left behind; the next sign-in sends it.
     if (signedOut) return { state: "signed_out", sent };
     const csrf = storedCsrf || (await freshCsrf());
+    const queued = await db.outboxCount(); // this batch included: the server shows admins what still waits here
     let response;
     try {
       response = await serverFetch("/api/v1/sync", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf || "" },
-        body: JSON.stringify({ device_id: deviceId, sent_at: new Date().toISOString(), movements: batch.map(wire) }),
+        body: JSON.stringify({ device_id: deviceId, sent_at: new Date().toISOString(), queued, movements: batch.map(wire) }),
       });
     } catch (error) {
       return failed("network", error.message);

@@ -4,7 +4,7 @@ import { replay, SYNC_TAG } from "/pwa/outbox.js";
 
 // Bump on every change to a file below: a new version precaches afresh and deletes the old cache.
 // IndexedDB (the outbox, the catalogue) is not in any cache and is never touched here.
-const CACHE_VERSION = "2026-11-27.15";
+const CACHE_VERSION = "2026-11-27.integ-140110";
 const CACHE_PREFIX = "dockhand-shell-";
 const CACHE_NAME = CACHE_PREFIX + CACHE_VERSION;
 const NAVIGATION_TIMEOUT_MS = 4000; // a weak signal answers slower than the cached shell
@@ -57,6 +57,14 @@ const SHELL = [
   "/pwa/views/reorder.js",
   "/pwa/views/reports.js",
   "/static/reorder.css",
+  "/static/office.css",
+  "/pwa/views/admin_http.js",
+  "/pwa/views/admin_people.js",
+  "/pwa/views/admin_person.js",
+  "/pwa/views/admin_devices.js",
+  "/pwa/views/admin_settings.js",
+  "/pwa/views/orders_desk.js",
+  "/pwa/views/orders_desk_order.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -16,6 +16,10 @@ const WORK = [
   { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
   { href: "#/reorder", label: "Reorder", roles: ["supervisor", "admin"], note: "draft purchase orders to approve" },
   { href: "#/reports", label: "Reports", roles: ["supervisor", "admin"], note: "stock value, slow movers, turnover" },
+  { href: "#/orders", label: "Orders", roles: ["supervisor", "admin"], note: "find, change lines, move" },
+  { href: "#/admin/people", label: "People", roles: ["admin"], note: "roles, passwords, tokens" },
+  { href: "#/admin/devices", label: "Devices", roles: ["supervisor", "admin"], note: "handhelds and their queues" },
+  { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history" },
 ];
 
 export function homeView({ user }) {

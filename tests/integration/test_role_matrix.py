@@ -95,6 +95,8 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/reports/below-reorder-point"): {"supervisor", "admin"},
     ("get", "/api/v1/reports/negative-stock"): {"supervisor", "admin"},
     ("get", "/api/v1/reports/monthly-turnover"): {"supervisor", "admin"},
+    ("post", "/api/v1/orders/{number}/lines"): ORDER_MANAGERS,
+    ("delete", "/api/v1/orders/{number}/lines/{line}"): ORDER_MANAGERS,
 }
 
 
@@ -122,6 +124,7 @@ KNOWN_BODIES = {
     ("patch", "/api/v1/reorder/drafts/{draft_id}"): lambda role: {"remove": []},
     # Changes a bystander, never a caller of the matrix (whose token a password reset would end).
     ("patch", "/api/v1/users/{username}"): lambda role: {"roles": ["picker", "receiver"]},
+    ("post", "/api/v1/orders/{number}/lines"): lambda role: {"item": "SKU-2", "qty": 1},
 }
 
 

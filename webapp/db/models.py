@@ -81,6 +81,9 @@ class Device(SQLModel, table=True):
     first_seen_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     last_device_seq: int = Field(default=0, sa_type=BigInteger)
+    # What the device said at its last sync: scans still waiting in its outbox after that sync (a hint).
+    queued_scans: int | None = Field(default=None)
+    queued_reported_at: datetime | None = None
 
 
 class DeviceSignin(SQLModel, table=True):

@@ -17,6 +17,8 @@ class SalesOrder(SQLModel, table=True):
     ship_to: str = Field(default="{}", sa_type=Text)  # JSON
     notes: str = Field(default="", sa_type=Text)
     intake_sha256: str = Field(max_length=64)
+    # The highest line number the order ever had: a removed line's number is never reused (history names lines).
+    highest_line_no: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
     state_changed_at: datetime = Field(default_factory=utcnow)
 

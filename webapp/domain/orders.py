@@ -63,3 +63,22 @@ def to_follow(ordered: int, picked: int, still_to_pick: int, released: bool) -> 
 def line_due(ordered: int, follow: int) -> int:
     """What packing and dispatch expect of a line now: what was ordered less what is to follow."""
     return max(0, ordered - follow)
+
+
+# States in which the order desk may add or remove lines: before the order goes to the floor. Once picking
+# starts, a walk is planned from its lines (a quantity may still change by PATCH, within what was picked).
+LINES_OPEN_STATES = frozenset({"received", "validated", "backordered", "on_hold"})
+
+
+def check_lines_open(state: str, released: bool) -> None:
+    """Adding or removing a line is refused once the order is closed or released to the floor."""
+    if state in CLOSED_STATES:
+        raise Conflict("order_closed", f"the order is {state}: its lines can no longer change", state=state)
+    if state not in LINES_OPEN_STATES or released:
+        raise Conflict("order_released", f"the order is {state} and on a pick walk: cancel it or change a quantity",
+                       state=state)
+
+
+def next_line_no(highest_existing: int, highest_ever: int) -> int:
+    """A removed line's number is never given to a new one: the order's history names lines by number."""
+    return max(highest_existing, highest_ever) + 1

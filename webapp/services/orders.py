@@ -17,7 +17,7 @@ from webapp.db.order_tables import ExceptionRecord, OrderEvent, OrderLine, Sales
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.ledger import content_digest, order_committed
-from webapp.domain.orders import CLOSED_STATES, RESERVING_STATES, check_transition, to_follow
+from webapp.domain.orders import CLOSED_STATES, RESERVING_STATES, TRANSITIONS, check_transition, to_follow
 from webapp.services import reservations
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.locks import lock_in_order
@@ -253,6 +253,7 @@ def order_json(session: Session, order: SalesOrder) -> dict:
     return {
         "number": order.number,
         "state": order.state,
+        "next_states": sorted(TRANSITIONS[order.state]),  # what POST …/transition may move it to now
         "warehouse": warehouse.code,
         "ship_to": json.loads(order.ship_to or "{}"),
         "notes": order.notes,

@@ -14,6 +14,7 @@ def load_endpoint_modules() -> None:
         inbound_api,
         movements_api,
         openapi,
+        order_lines_api,
         orders_api,
         packing_api,
         people_api,

@@ -11,7 +11,7 @@ from webapp.domain.floor_movement import MAX_BATCH_MOVEMENTS as MAX_MOVEMENTS
 from webapp.domain.floor_movement import MAX_ID_LEN, MAX_QTY, TEXT_LIMITS
 from webapp.domain.roles import EVERYONE, FLOOR_KINDS
 from webapp.extensions import db
-from webapp.services import settings
+from webapp.services import devices, settings
 from webapp.services.order_flow import retry_backorders_after
 from webapp.services.sync import sync_batch
 from webapp.web.api import api
@@ -49,6 +49,8 @@ class _Envelope(OpenBody):
     device_id: Identifier(64, description="made once on the device (the PWA: a UUID)")
     sent_at: Annotated[str | None, Field(json_schema_extra={"format": "date-time"},
                                          description="the device's clock when sending")] = None
+    queued: WholeNumber(0, 10_000_000, description="scans in the device's outbox as it sends this batch, this batch "
+                                                   "included: what still waits after it is shown on GET /devices") | None = None
 
 
 class SyncRequest(_Envelope):
@@ -87,6 +89,8 @@ def sync():
     with db.unit_of_work() as s:
         results = sync_batch(s, envelope.device_id, envelope.movements, current_user, sent_at,
                              settings.value(s, "clock_skew_limit_seconds", config))
+        if envelope.queued is not None:
+            devices.note_queue(s, envelope.device_id, envelope.queued, len(results))
     _retry_backorders_after(results)
     return jsonify({"results": results})
 
