@@ -83,6 +83,10 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/settings"): {"admin"},
     ("patch", "/api/v1/settings"): {"admin"},
     ("get", "/api/v1/settings/history"): {"admin"},
+    # CSV imports (issues 14 and 18): items are catalogue work, orders and purchase orders the order desk's
+    ("post", "/api/v1/imports/items"): {"admin", "integration"},
+    ("post", "/api/v1/imports/orders"): ORDER_MANAGERS,
+    ("post", "/api/v1/imports/purchase-orders"): ORDER_MANAGERS,
 }
 
 
