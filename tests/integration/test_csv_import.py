@@ -171,3 +171,37 @@ def test_a_file_that_cannot_be_read_is_refused_whole_and_changes_nothing(client,
     # Items are catalogue work: a supervisor imports orders, not items.
     assert _import(client, boss, "items", b"sku,name\nX-1,X\n").status_code == 403
     assert _order_count() == 0
+
+
+def test_one_file_imported_twice_at_the_same_moment_creates_each_number_once(app, make_user):
+    """Two office PCs send the same files at once: real concurrent requests, each in its own transaction. The
+    second waits on the first one's new rows and then finds them there (never a 500, never a second copy)."""
+    import threading
+
+    small_warehouse()
+    admin = make_user("admin", "admin")
+    skus = [f"TWIN-{n:03d}" for n in range(40)]
+    files = {"items": ("sku,name\n" + "".join(f"{s},Twin {s}\n" for s in skus)).encode(),
+             "orders": ("number,item,qty\n" + "".join(f"SO-T{n},SKU-1,1\n" for n in range(40))).encode(),
+             "purchase-orders": ("number,supplier,item,qty\n" + "".join(f"PO-T{n},SUP,SKU-2,2\n" for n in range(40))).encode()}
+    for kind, data in files.items():
+        answers, start = [], threading.Barrier(2)
+
+        def send():
+            start.wait()
+            answers.append(_import(app.test_client(), admin, kind, data))
+
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert [a.status_code for a in answers] == [200, 200], [a.get_data()[:300] for a in answers]
+        reports = [a.get_json() for a in answers]
+        assert all(r["bad"] == [] for r in reports), reports
+        created = sorted(reports[0]["created"] + reports[1]["created"])
+        assert len(created) == 40 and len(set(created)) == 40, kind
+        assert sorted(reports[0]["already_there"] + reports[1]["already_there"]) == created
+    admin_client = app.test_client()
+    assert stock(admin_client, admin, "SKU-2")["in_transit"] == 80
+    assert _order_count() == 40

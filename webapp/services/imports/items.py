@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.db.models import Item
@@ -36,12 +37,19 @@ def import_group(session: Session, group: Group, user_id: int | None) -> str:
     f = group.fields
     existing = session.scalar(select(Item).where(Item.sku == group.key))
     if existing is None:
-        create_item(session, ItemSpec(
-            sku=group.key, name=f["name"], barcodes=f["barcodes"], unit_cost_cents=_cents(f["unit_cost"]),
-            reorder_point=f["reorder_point"], reorder_qty=f["reorder_qty"], safety_stock=f["safety_stock"],
-            abc_class=f["abc_class"], supplier_code=f["supplier"], temperature=f["temperature"],
-            category=f["category"]))
-        return "created"
+        try:
+            with session.begin_nested():
+                create_item(session, ItemSpec(
+                    sku=group.key, name=f["name"], barcodes=f["barcodes"], unit_cost_cents=_cents(f["unit_cost"]),
+                    reorder_point=f["reorder_point"], reorder_qty=f["reorder_qty"], safety_stock=f["safety_stock"],
+                    abc_class=f["abc_class"], supplier_code=f["supplier"], temperature=f["temperature"],
+                    category=f["category"]))
+            return "created"
+        except IntegrityError:
+            # The same file imported at the same moment elsewhere created this SKU first: compare with it.
+            existing = session.scalar(select(Item).where(Item.sku == group.key))
+            if existing is None:
+                raise
     # Only the cells the file fills in are compared: a column left out or left empty says nothing about the item.
     now = item_json(session, existing)
     wanted = {**f, "unit_cost": _cents(f["unit_cost"]), "barcodes": sorted(normalise_gtin(b) for b in f["barcodes"])}

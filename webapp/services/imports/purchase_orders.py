@@ -27,10 +27,16 @@ def import_group(session: Session, group: Group, user_id: int | None) -> str:
     f = group.fields
     existing = session.scalar(select(PurchaseOrder).where(PurchaseOrder.number == group.key))
     if existing is None:
-        create_purchase_order(session, PoIntake(number=group.key, supplier=f["supplier"], expected_at=f["expected_at"],
-                                                warehouse=f["warehouse"],
-                                                lines=[(line["item"], line["qty"]) for line in group.lines]))
-        return "created"
+        try:
+            create_purchase_order(session, PoIntake(number=group.key, supplier=f["supplier"], expected_at=f["expected_at"],
+                                                    warehouse=f["warehouse"],
+                                                    lines=[(line["item"], line["qty"]) for line in group.lines]))
+            return "created"
+        except Conflict as err:
+            if err.code != "purchase_order_exists":
+                raise
+            # Created at the same moment by another import of this file: compare with it.
+            existing = session.scalar(select(PurchaseOrder).where(PurchaseOrder.number == group.key))
     differs = _differences(session, existing, f, lines)
     if differs:
         raise Conflict("idempotency_conflict", f"purchase order {echo(group.key)} exists with different {differs[0]}")
