@@ -6,6 +6,7 @@ one bad row never hides the good ones. Rows of one number (an order, a purchase 
 together: an order is never created with a line missing.
 """
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -179,16 +180,19 @@ class ParsedFile:
     groups: list[Group]
     bad: list[BadRow]
 
-    def refuse_group(self, group: Group, error: Exception) -> None:
+    def refuse_group(self, group: Group, error: "BadLines | RowError | DomainError") -> None:
         """The service found `group` bad: each row it names gets its own reason, the others say why they wait."""
-        errors = error.errors if isinstance(error, BadLines) else [error]
+        if isinstance(error, BadLines):
+            errors = error.errors
+        elif isinstance(error, RowError):
+            errors = [error]
+        else:  # a DomainError: about the whole number (unknown supplier, idempotency_conflict)
+            errors = [RowError(error.code, error.message)]
         named = {}
         for err in errors:
-            code, reason = getattr(err, "code", "invalid_field"), getattr(err, "reason", None) or getattr(err, "message", str(err))
-            line = getattr(err, "line", None) if isinstance(err, RowError) else None
-            targets = [group.rows[line]] if line is not None and 0 <= line < len(group.rows) else group.rows
+            targets = [group.rows[err.line]] if err.line is not None and 0 <= err.line < len(group.rows) else group.rows
             for row in targets:
-                named.setdefault(row, (code, reason))
+                named.setdefault(row, (err.code, err.reason))
         for row in group.rows:
             code, reason = named.get(row) or ("number_has_bad_row", _waits(group.key, sorted(named)))
             self.bad.append(BadRow(row, code, reason, group.key))
@@ -229,7 +233,8 @@ def _records(data: bytes):
     body = data.decode("utf-8", errors="surrogateescape")
     if body.startswith("\ufeff"):
         body = body[1:]
-    reader = csv.reader(body.splitlines(keepends=True))
+    # newline="": the csv module finds line ends itself (a quoted cell may hold one; U+2028 is no line end).
+    reader = csv.reader(io.StringIO(body, newline=""))
     line = 1
     try:
         for cells in reader:
