@@ -15,6 +15,7 @@ import { askToKeepStorage, cachedSession, loadSession, registerServiceWorker } f
 import { countView } from "./views/count.js";
 import { dispatchView } from "./views/dispatch.js";
 import { homeView } from "./views/home.js";
+import { importsView } from "./views/imports.js";
 import { moveView } from "./views/move.js";
 import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
@@ -52,6 +53,7 @@ const ROUTES = [
   [/^\/admin\/settings$/, adminSettingsView],
   [/^\/orders(?:\?.*)?$/, ordersDeskView],
   [/^\/orders\/([^?]+)$/, orderDeskView],
+  [/^\/imports$/, importsView],
 ];
 
 const app = document.getElementById("app");

@@ -65,6 +65,8 @@ const SHELL = [
   "/pwa/views/admin_settings.js",
   "/pwa/views/orders_desk.js",
   "/pwa/views/orders_desk_order.js",
+  "/pwa/views/imports.js",
+  "/static/csv.css",
 ];
 
 self.addEventListener("install", (event) => {

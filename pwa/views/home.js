@@ -20,6 +20,7 @@ const WORK = [
   { href: "#/admin/people", label: "People", roles: ["admin"], note: "roles, passwords, tokens" },
   { href: "#/admin/devices", label: "Devices", roles: ["supervisor", "admin"], note: "handhelds and their queues" },
   { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history" },
+  { href: "#/imports", label: "Imports", roles: ["supervisor", "admin"], note: "orders, purchase orders, items from CSV" },
 ];
 
 export function homeView({ user }) {

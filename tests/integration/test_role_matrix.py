@@ -97,6 +97,10 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/reports/monthly-turnover"): {"supervisor", "admin"},
     ("post", "/api/v1/orders/{number}/lines"): ORDER_MANAGERS,
     ("delete", "/api/v1/orders/{number}/lines/{line}"): ORDER_MANAGERS,
+    # CSV imports (issues 14 and 18): items are catalogue work, orders and purchase orders the order desk's
+    ("post", "/api/v1/imports/items"): {"admin", "integration"},
+    ("post", "/api/v1/imports/orders"): ORDER_MANAGERS,
+    ("post", "/api/v1/imports/purchase-orders"): ORDER_MANAGERS,
 }
 
 
