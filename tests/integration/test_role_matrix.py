@@ -83,6 +83,11 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/settings"): {"admin"},
     ("patch", "/api/v1/settings"): {"admin"},
     ("get", "/api/v1/settings/history"): {"admin"},
+    # issue 16: the supervisor's dashboard, alerts and reconcile
+    ("get", "/api/v1/dashboard"): {"supervisor", "admin"},
+    ("get", "/api/v1/alerts"): {"supervisor", "admin"},
+    ("post", "/api/v1/alerts/{id}/acknowledge"): {"supervisor", "admin"},
+    ("get", "/api/v1/reconcile"): {"supervisor", "admin"},
 }
 
 

@@ -11,6 +11,7 @@ def load_endpoint_modules() -> None:
         auth_api,
         catalogue_api,
         counts_api,
+        dashboard_api,
         inbound_api,
         movements_api,
         openapi,
