@@ -31,7 +31,7 @@ def dashboard(session: Session, warehouse: Location, config: dict) -> dict:
         "orders": _orders(session, warehouse.id, now, stuck_minutes),
         "exceptions": supervision.open_exceptions(session, 0, QUEUE_ROWS),
         "rejects": supervision.open_rejects(session, 0, QUEUE_ROWS),
-        "zones": _zones(session, warehouse.id, now),
+        **_zones(session, warehouse.id, now),
         "dispatch_trend": _dispatch_trend(session, warehouse.id, now),
         "discrepancies": _discrepancies(session, warehouse.id),
         "alerts": alerts.list_alerts(session, warehouse_id=warehouse.id, include_acknowledged=False,
@@ -55,7 +55,8 @@ def _orders(session: Session, warehouse_id: int, now, stuck_minutes: int) -> dic
     return {"by_state": by_state, "stuck": stuck}
 
 
-def _zones(session: Session, warehouse_id: int, now) -> list[dict]:
+def _zones(session: Session, warehouse_id: int, now) -> dict:
+    """The heat map, and each location's zone (so the screen can add a live movement to its zone)."""
     places = session.execute(select(Location.id, Location.parent_id, Location.kind, Location.code)
                              .where((Location.warehouse_id == warehouse_id) | (Location.id == warehouse_id))).all()
     parent_of = {p.id: p.parent_id for p in places}
@@ -74,8 +75,11 @@ def _zones(session: Session, warehouse_id: int, now) -> list[dict]:
                                           .where(StockCount.warehouse_id == warehouse_id,
                                                  CountLine.status == "needs_signoff")):
         discrepancies[zone_of(location_id, parent_of, kind_of)] += 1
-    return sorted(({"zone": code, "movements_24h": activity[zone_id], "discrepancies": discrepancies[zone_id]}
+    heat = sorted(({"zone": code, "movements_24h": activity[zone_id], "discrepancies": discrepancies[zone_id]}
                    for zone_id, code in zones.items()), key=lambda z: z["zone"])
+    codes = {p.id: p.code for p in places}
+    located = {codes[p.id]: zones[zone] for p in places if (zone := zone_of(p.id, parent_of, kind_of)) is not None}
+    return {"zones": heat, "location_zones": located}
 
 
 def _dispatch_trend(session: Session, warehouse_id: int, now) -> list[dict]:
