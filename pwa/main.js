@@ -13,6 +13,7 @@ import { manualEntry } from "./scan/manual.js";
 import { startWedge } from "./scan/wedge.js";
 import { askToKeepStorage, cachedSession, loadSession, registerServiceWorker } from "./session.js";
 import { countView } from "./views/count.js";
+import { dashboardView } from "./views/dashboard.js";
 import { dispatchView } from "./views/dispatch.js";
 import { homeView } from "./views/home.js";
 import { importsView } from "./views/imports.js";
@@ -54,6 +55,7 @@ const ROUTES = [
   [/^\/orders(?:\?.*)?$/, ordersDeskView],
   [/^\/orders\/([^?]+)$/, orderDeskView],
   [/^\/imports$/, importsView],
+  [/^\/dashboard$/, dashboardView],
 ];
 
 const app = document.getElementById("app");

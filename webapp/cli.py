@@ -14,6 +14,7 @@ demo_cli = AppGroup("demo", help="The demo warehouse.")
 ledger_cli = AppGroup("ledger", help="Verify or rebuild the stock projection and hash chains.")
 reservations_cli = AppGroup("reservations", help="Reservations: release the expired ones (for cron).")
 counts_cli = AppGroup("counts", help="Cycle counting: ABC classes and the count schedule (for cron).")
+alerts_cli = AppGroup("alerts", help="Supervisor alerts: check for new ones and send their webhooks (for cron).")
 
 
 def _fail(err: DomainError) -> None:
@@ -72,7 +73,7 @@ def demo_seed() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, db_cli, demo_cli, ledger_cli, counts_cli, reservations_cli):
+    for group in (users_cli, db_cli, demo_cli, ledger_cli, counts_cli, reservations_cli, alerts_cli):
         app.cli.add_command(group)
 
 
@@ -155,3 +156,19 @@ def reservations_expire() -> None:
     with db.unit_of_work() as s:
         released = expire_due(s)
     click.echo(f"reservations expire: released {len(released)}" + (f" ({', '.join(map(str, released))})" if released else ""))
+
+
+@alerts_cli.command("check")
+def alerts_check() -> None:
+    """Raise the alerts whose cause holds now (stuck orders, discrepancies past tolerance, negative stock, blocked
+    devices), once per cause, and try each due webhook post once."""
+    from webapp.services.alerts import check
+    from webapp.services.webhook import send_due
+
+    with db.unit_of_work() as s:
+        raised = check(s, current_app.config)
+        summary = [f"{a.kind} {a.message}" for a in raised]
+    sent, _ = send_due(db, current_app.config)
+    click.echo(f"alerts check: raised {len(summary)}, webhook posts sent {sent}")
+    for line in summary:
+        click.echo(f"  {line}")

@@ -21,6 +21,7 @@ const WORK = [
   { href: "#/admin/devices", label: "Devices", roles: ["supervisor", "admin"], note: "handhelds and their queues" },
   { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history" },
   { href: "#/imports", label: "Imports", roles: ["supervisor", "admin"], note: "orders, purchase orders, items from CSV" },
+  { href: "#/dashboard", label: "Dashboard", roles: ["supervisor", "admin"], note: "live floor, alerts" },
 ];
 
 export function homeView({ user }) {

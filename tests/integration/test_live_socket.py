@@ -188,3 +188,31 @@ def test_a_closed_socket_is_forgotten_by_its_worker(request, database_url):
             break
         time.sleep(0.1)
     assert count == 0
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_supervisors_socket_closes_when_they_sign_out_or_are_deactivated(live):
+    url = live["server"].url
+    browser = requests.Session()
+    signed_in = browser.post(url + "/api/v1/login", json={"username": "sam", "password": "correct-horse"}, timeout=10)
+    assert signed_in.status_code == 200, signed_in.text
+    cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
+    ws = websocket.create_connection(url.replace("http://", "ws://") + "/api/v1/live", header=[f"Cookie: {cookie}"],
+                                     origin=url, timeout=5)
+    assert receive(ws)["type"] == "hello"
+    ws.send(json.dumps({"type": "subscribe", "topics": ["movements"]}))
+    assert receive(ws)["type"] == "subscribed"
+    assert receive(ws, 2.5) is None  # still signed in: the socket stays open
+    assert browser.post(url + "/api/v1/logout", headers={"X-CSRF-Token": signed_in.json()["csrf_token"]},
+                        timeout=10).status_code == 204
+    ended = receive(ws, 5)
+    assert ended == {"type": "error", "error": {"code": "session_ended", "message": "your session ended: sign in again"}}
+    opcode, data = ws.recv_data(control_frame=True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE and int.from_bytes(data[:2], "big") == 1008  # policy: signed out
+
+    # A token's socket ends when its person is deactivated.
+    ws, _ = open_socket(live, "sam")
+    deactivated = requests.patch(url + "/api/v1/users/sam", json={"active": False},
+                                 headers={"Authorization": f"Bearer {live['tokens']['boss']}"}, timeout=10)
+    assert deactivated.status_code == 200, deactivated.text
+    assert receive(ws, 5)["error"]["code"] == "session_ended"

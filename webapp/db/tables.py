@@ -1,6 +1,7 @@
 """Every table, imported once so that SQLModel.metadata is complete (Alembic reads it)."""
 from sqlmodel import SQLModel
 
+from webapp.db.alert_tables import *  # noqa: F401,F403
 from webapp.db.count_tables import *  # noqa: F401,F403
 from webapp.db.event_tables import *  # noqa: F401,F403
 from webapp.db.floor_tables import *  # noqa: F401,F403

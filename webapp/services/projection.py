@@ -130,15 +130,17 @@ def _stored_value(name: str, value):
     return value
 
 
-def verify_chains(session: Session) -> list[str]:
+def verify_chains(session: Session, item_ids: set[int] | None = None) -> list[str]:
     """Every movement's hash recomputed from its stored fields, and linked to the one before it in its chain.
+    `item_ids`: only those items' chains (a reconcile of one SKU or zone); None: every chain.
 
     Rows are read raw, so a value no program would write (tampering) is reported, never a crash.
     """
     problems = []
     previous: dict = {}
     columns = HASHED_COLUMNS + ["hash"]
-    rows = session.execute(text(f"SELECT {', '.join(columns)} FROM movement ORDER BY seq"))
+    only = f"WHERE item_id IN ({', '.join(str(int(i)) for i in sorted(item_ids)) or 'NULL'}) " if item_ids is not None else ""
+    rows = session.execute(text(f"SELECT {', '.join(columns)} FROM movement {only}ORDER BY seq"))
     for row in rows:
         stored = dict(zip(columns, row))
         label = f"movement seq={stored['seq']} id={stored['id']}"

@@ -12,6 +12,7 @@ def load_endpoint_modules() -> None:
         catalogue_api,
         counts_api,
         imports_api,
+        dashboard_api,
         inbound_api,
         movements_api,
         openapi,

@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.services import devices, settings
 from webapp.services.order_flow import retry_backorders_after
 from webapp.services.sync import sync_batch
+from webapp.services.webhook import SENDER
 from webapp.web.api import api
 from webapp.web.api.body import json_body, read_limited_body
 from webapp.web.api.registry import api_endpoint
@@ -92,7 +93,15 @@ def sync():
         if envelope.queued is not None:
             devices.note_queue(s, envelope.device_id, envelope.queued, len(results))
     _retry_backorders_after(results)
+    _alert_after(results)
     return jsonify({"results": results})
+
+
+def _alert_after(results: list[dict]) -> None:
+    """Negative stock is an alert: checked (and its webhook sent) in a background thread, so a scan's answer
+    never waits for either."""
+    if any("negative_stock" in (r.get("flags") or ()) for r in results if r.get("status") == "applied"):
+        SENDER.kick(db, current_app.config, check_first=True)
 
 
 def _retry_backorders_after(results: list[dict]) -> None:

@@ -6,15 +6,19 @@ Roles are checked before the upgrade: a caller who may not listen gets a plain 4
 """
 import json
 import queue
+import time
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, request
+from flask_login import current_user
 from simple_websocket import ConnectionClosed, Server
 
 from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
 from webapp.services import events
 from webapp.services.catalogue import find_location
+from webapp.services.sessions import session_user
+from webapp.services.users import user_for_token
 from webapp.web.api import api
 from webapp.web.api.registry import WEBSOCKETS, require_roles
 from webapp.web.errors import ApiError
@@ -25,6 +29,9 @@ from webapp.web.live.hub import HUB, RecentSeqs, Subscriber
 INCOMING_POLL_S = 0.05
 SUBSCRIBED_POLL_S = 0.5
 MAX_MESSAGE_CHARS = 4096
+# A socket outlives its request: this often it checks that its session or token still stands (sign-out,
+# deactivation, a revoked token or a lost role end it, with an error message and close code 1008).
+SESSION_RECHECK_S = 2.0
 
 WEBSOCKETS.append({
     "path": "/api/v1/live", "x-roles": list(SUPERVISORS),
@@ -59,7 +66,7 @@ def live_socket():
     if not HUB.listening.wait(timeout=10):
         raise ApiError(503, "live_unavailable", "this server cannot listen for events now; try again")
     ws = Server(request.environ, **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
-    conversation = _Conversation(ws)
+    conversation = _Conversation(ws, _credentials_check())
     try:
         with db.read_snapshot() as s:
             last_seq = events.latest_seq(s)
@@ -86,13 +93,22 @@ def live_socket():
 class _Conversation:
     """One socket after the hello: the client's subscriptions, and the events they ask for."""
 
-    def __init__(self, ws: Server) -> None:
+    def __init__(self, ws: Server, still_allowed) -> None:
         self.ws = ws
+        self.still_allowed = still_allowed
+        self.checked_at = time.monotonic()
         self.subscriber: Subscriber | None = None
         self.sent = RecentSeqs()  # a resume's read-back may overlap what arrives live: no seq twice
 
     def run(self) -> None:
         while True:
+            if time.monotonic() - self.checked_at >= SESSION_RECHECK_S:
+                self.checked_at = time.monotonic()
+                if not self.still_allowed():
+                    self.ws.send(json.dumps({"type": "error", "error": {
+                        "code": "session_ended", "message": "your session ended: sign in again"}}))
+                    self.ws.close(reason=1008, message="session ended")
+                    return
             if self.subscriber is not None:
                 try:
                     self._send(*self.subscriber.queue.get(timeout=SUBSCRIBED_POLL_S))
@@ -122,6 +138,21 @@ class _Conversation:
                 missed = events.events_to_resume(s, since, topics, warehouse_id)
             for message in missed:
                 self._send(message["seq"], json.dumps(message))
+
+
+def _credentials_check():
+    """A check, for later, that the caller's session (or token) still stands and still has a supervisor's role."""
+    user = current_user._get_current_object()
+    header = request.headers.get("Authorization", "")
+    token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else None
+    idle_s = current_app.config["SESSION_IDLE_SECONDS"]
+
+    def still_allowed() -> bool:
+        with db.unit_of_work() as s:
+            now = user_for_token(s, token) if token is not None else session_user(s, user.session_id or "", idle_s=idle_s)
+        return now is not None and now.id == user.id and bool(now.role_set & set(SUPERVISORS))
+
+    return still_allowed
 
 
 def _subscription(raw) -> tuple[set[str], int | None, int | None]:

@@ -1,0 +1,215 @@
+// The supervisor's live dashboard (#/dashboard; supervisor, admin; tablet first). One read of
+// GET /api/v1/dashboard, then the WebSocket's events are applied on top: movements heat their zone and add
+// to the dispatch trend, order steps move the counts, alerts arrive and leave; an exception, reject or count
+// re-reads the queue it changed (rows carry the ids their actions need). Needs the network.
+import { ApiError, getJson, postJson } from "../api.js";
+import * as feedback from "../feedback.js";
+import { openLive } from "./dashboard_live.js";
+import { alertsPanel, discrepancyPanel, ordersPanel, queuesPanel, reconcilePanel, trendPanel, zonesPanel } from "./dashboard_panels.js";
+import { h, setChildren } from "./ui.js";
+
+const REREAD_MS = 300; // events in a burst cause one re-read
+// Time alone makes an order stuck (no event says so): the whole dashboard is read again this often.
+const TIME_PASSES_MS = 60_000;
+
+export function dashboardView() {
+  const state = { board: null, problem: null, live: "connecting", reconcile: null, recent: [] };
+  const el = h("section", { class: "screen dashboard", id: "dashboard-screen" });
+  let live = null;
+  let rereadTimer = null;
+  let minuteTimer = null;
+  let gone = false;
+
+  const act = {
+    async acknowledge(alert) {
+      await attempt(() => postJson(`/api/v1/alerts/${alert.id}/acknowledge`, {}), "Alert noted");
+      state.board.alerts = state.board.alerts.filter((a) => a.id !== alert.id);
+      render();
+    },
+    async resolveException(x) {
+      const note = await textDialog({ message: `Resolve ${x.code.replace("_", " ")}`, detail: x.detail, label: "Note" });
+      if (note === null) return;
+      if (await attempt(() => postJson(`/api/v1/exceptions/${x.id}/resolve`, { note }), "Resolved")) rereadQueues();
+    },
+    async resolveReject(r) {
+      const note = await textDialog({ message: `Resolve reject: ${r.code.replace("_", " ")}`, detail: r.message, label: "Note" });
+      if (note === null) return;
+      if (await attempt(() => postJson(`/api/v1/rejects/${r.id}/resolve`, { note }), "Resolved")) rereadQueues();
+    },
+    async resubmit(r) {
+      const text = await textDialog({ message: "Fix and send again", detail: r.message, label: "Movement (JSON)",
+        value: JSON.stringify(r.payload, null, 1), multiline: true });
+      if (text === null) return;
+      let movement;
+      try {
+        movement = JSON.parse(text);
+      } catch {
+        return feedback.failure("Not sent", "that is not valid JSON");
+      }
+      const result = await attempt(() => postJson(`/api/v1/rejects/${r.id}/resubmit`, { movement, note: "fixed on the dashboard" }));
+      if (!result) return;
+      if (result.status === "rejected") feedback.failure("Still refused", result.error?.message);
+      else feedback.success("Sent again", result.status);
+      rereadQueues();
+    },
+    async reconcile(scope) {
+      const query = scope.item ? `item=${encodeURIComponent(scope.item)}` : `zone=${encodeURIComponent(scope.zone)}`;
+      try {
+        state.reconcile = await getJson(`/api/v1/reconcile?${query}`);
+      } catch (error) {
+        state.reconcile = { ok: false, error: error.message, ...scope };
+      }
+      render();
+      document.getElementById("reconcile-result")?.scrollIntoView({ block: "nearest" });
+    },
+    async createCount(result) {
+      result.key = result.key || crypto.randomUUID(); // a retry of this press is not a second count
+      const count = await attempt(() => postJson("/api/v1/counts", { ...result.count, note: "from reconcile" },
+        { idempotencyKey: result.key }), "Count created");
+      if (count) {
+        result.countCreated = count.id;
+        result.count = null;
+        render();
+      }
+    },
+  };
+
+  async function attempt(call, success) {
+    try {
+      const answer = await call();
+      if (success) feedback.success(success);
+      return answer ?? true;
+    } catch (error) {
+      feedback.failure("Not done", error instanceof ApiError ? error.message : String(error));
+      return null;
+    }
+  }
+
+  async function load() {
+    try {
+      state.board = await getJson("/api/v1/dashboard");
+      state.problem = null;
+    } catch (error) {
+      state.problem = error.code === "offline" ? "The dashboard needs a connection" : error.message;
+    }
+    render();
+    if (state.board && !live && !gone) {
+      live = openLive({ since: state.board.last_seq, onEvent: apply, onState: (s) => { state.live = s; renderStatus(); } });
+    }
+  }
+
+  function rereadQueues() {
+    clearTimeout(rereadTimer);
+    rereadTimer = setTimeout(async () => {
+      try {
+        const [exceptions, rejects] = await Promise.all([getJson("/api/v1/exceptions?limit=50"), getJson("/api/v1/rejects?limit=50")]);
+        Object.assign(state.board, { exceptions, rejects });
+        render();
+      } catch { /* the next event or the minute's re-read tries again */ }
+    }, REREAD_MS);
+  }
+
+  function rereadAll() {
+    clearTimeout(rereadTimer);
+    rereadTimer = setTimeout(load, REREAD_MS);
+  }
+
+  function apply(event) {
+    if (!state.board) return;
+    const data = event.data || {};
+    if (event.topic === "movements") applyMovement(data);
+    else if (event.topic === "orders") applyOrderStep(data);
+    else if (event.topic === "alerts") applyAlert(data);
+    else if (event.topic === "exceptions") { state.board.exceptions.open_total += 1; rereadQueues(); }
+    else if (event.topic === "counts") rereadAll();
+    render();
+  }
+
+  function applyMovement(m) {
+    const zoneOf = state.board.location_zones || {};
+    for (const code of new Set([zoneOf[m.from], zoneOf[m.to]])) {
+      const zone = state.board.zones.find((z) => z.zone === code);
+      if (zone) zone.movements_24h += 1;
+    }
+    if (m.kind === "dispatch") {
+      const trend = state.board.dispatch_trend;
+      const last = trend[trend.length - 1];
+      if (last && Date.parse(m.recorded_at) >= Date.parse(last.hour)) last.qty += m.qty_base;
+    }
+    state.recent = [m, ...state.recent].slice(0, 6);
+  }
+
+  function applyOrderStep(step) {
+    const byState = state.board.orders.by_state;
+    if (step.from && byState[step.from] > 0) byState[step.from] -= 1;
+    if (step.to) byState[step.to] = (byState[step.to] || 0) + 1;
+    if (step.from && step.to) state.board.orders.stuck = state.board.orders.stuck.filter((o) => o.number !== step.number);
+  }
+
+  function applyAlert(alert) {
+    const alerts = state.board.alerts.filter((a) => a.id !== alert.id);
+    state.board.alerts = alert.acknowledged_at ? alerts : [alert, ...alerts];
+    if (!alert.acknowledged_at) feedback.failure("Alert", alert.message);
+  }
+
+  const status = h("p", { class: "dash-status", id: "dash-live", "aria-live": "polite" });
+  function renderStatus() {
+    status.dataset.state = state.live;
+    status.textContent = { live: "● Live", connecting: "Connecting…", reconnecting: "Reconnecting…",
+      ended: "Signed out: sign in again to watch the floor" }[state.live] || state.live;
+  }
+
+  function render() {
+    if (!state.board) {
+      setChildren(el, h("h1", {}, "Dashboard"), state.problem ? h("p", { class: "notice" }, state.problem) : h("p", { class: "muted" }, "Loading…"));
+      return;
+    }
+    el.dataset.lastSeq = String(live?.lastSeq ?? state.board.last_seq);
+    setChildren(el,
+      h("div", { class: "dash-head" }, h("h1", {}, `Floor ${state.board.warehouse}`), status),
+      h("div", { class: "dash-grid" },
+        alertsPanel(state, act), ordersPanel(state), queuesPanel(state, act), zonesPanel(state, act),
+        trendPanel(state), discrepancyPanel(state), reconcilePanel(state, act),
+        h("section", { class: "dash-panel", id: "dash-recent" }, h("h2", {}, "Just now"),
+          state.recent.length ? h("ul", { class: "dash-list" }, state.recent.map((m) => h("li", { class: "dash-row" },
+            h("span", { class: "dash-row-text" }, `${m.kind} ${m.qty_base} × ${m.item} ${m.from || ""}${m.to ? ` → ${m.to}` : ""}`)))) : h("p", { class: "muted" }, "Waiting for the floor…"))));
+    renderStatus();
+  }
+
+  render();
+  load();
+  minuteTimer = setInterval(() => { if (state.live !== "ended") rereadAll(); }, TIME_PASSES_MS);
+  return {
+    title: "Dashboard", el, actions: [], refresh: () => {},
+    destroy() {
+      gone = true;
+      live?.close();
+      clearTimeout(rereadTimer);
+      clearInterval(minuteTimer);
+    },
+  };
+}
+
+// A question with a typed answer in an in-page dialog; resolves with the text, or null when cancelled.
+function textDialog({ message, detail, label, value = "", multiline = false }) {
+  return new Promise((resolve) => {
+    const field = h(multiline ? "textarea" : "input", { id: "dash-dialog-text", class: "dash-dialog-text", "aria-label": label,
+      rows: multiline ? "8" : null, autocomplete: "off" });
+    field.value = value;
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "dash-dialog-message" },
+      h("form", { method: "dialog", class: "stack" },
+        h("p", { id: "dash-dialog-message", class: "confirm-message" }, message),
+        detail ? h("p", { class: "confirm-detail" }, detail) : null,
+        h("label", { for: "dash-dialog-text" }, label), field,
+        h("div", { class: "dialog-actions" },
+          h("button", { type: "submit", value: "cancel", class: "big-button" }, "Cancel"),
+          h("button", { type: "submit", value: "ok", class: "big-button go", id: "dash-dialog-ok" }, "OK"))));
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "ok" ? field.value.trim() : null);
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    field.focus();
+  });
+}
