@@ -24,6 +24,7 @@ EFFECTS = {
     "adjust_out": "adjustment_out",
     "count": "record",  # a counted quantity: no stock change
     "short": "record",  # a picker found less than expected: no stock change
+    "scrap": "scrap",  # a returned unit written off where it was returned to (never sent by a device)
 }
 # Which locations each kind needs ("from", "to").
 NEEDS = {
@@ -38,6 +39,7 @@ NEEDS = {
     "adjust_out": ("from",),
     "count": ("to",),
     "short": ("from",),
+    "scrap": ("from",),
 }
 
 

@@ -46,6 +46,7 @@ class MovementInput:
     occurred_at: datetime | None = None
     content_hash: str = ""
     flags: list[str] = field(default_factory=list)
+    lot_is_known: bool = False  # take exactly `lot` (even ''), never the first-expiring lot at `from`
 
 
 def lock_totals(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockTotal]:
@@ -95,7 +96,7 @@ def stage_movement(session: Session, m: MovementInput, total: StockTotal | None 
     assert m.qty_base >= 0, "quantities are validated before they reach the ledger"
     if total is None:
         total = lock_totals(session, [(m.item_id, m.warehouse_id)])[(m.item_id, m.warehouse_id)]
-    if not m.lot and m.from_location is not None and EFFECTS[m.kind] != "record":
+    if not m.lot and not m.lot_is_known and m.from_location is not None and EFFECTS[m.kind] != "record":
         m.lot, m.expiry = _lot_at(session, m.item_id, m.from_location, m.qty_base, m.expiry)
     balances: dict[str, int] = {}
     for change in location_deltas(m.kind, m.qty_base):

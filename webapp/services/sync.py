@@ -38,6 +38,7 @@ from webapp.services.ledger import MovementInput, add_flag, append_movement, sta
 from webapp.services.locks import lock_in_order
 from webapp.services.packing import carton_first_seen, carton_stock
 from webapp.services.picking import record_short
+from webapp.services.returns import returned_movements
 from webapp.services.users import SignedInUser, ensure_device
 
 # Kinds whose ref names a sales order they change (a short pick re-plans the order's pick steps).
@@ -229,6 +230,8 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
     target = locations.get("to")
     if target is not None and floor.kind != "count" and wrong_zone(scanned.item.temperature, target.temperature):
         add_flag(movement, "wrong_zone")  # applied: the goods are there; a supervisor moves them
+    if floor.decision is not None:
+        return returned_movements(movement, floor.decision)
     return [movement]
 
 
