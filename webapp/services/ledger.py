@@ -46,6 +46,7 @@ class MovementInput:
     occurred_at: datetime | None = None
     content_hash: str = ""
     flags: list[str] = field(default_factory=list)
+    effect: str = ""  # the ledger effect when it is not the kind's own (a dispatch shipping a transfer order)
     lot_is_known: bool = False  # take exactly `lot` (even ''), never the first-expiring lot at `from`
 
 
@@ -123,7 +124,7 @@ def append_movement(session: Session, staged: StagedMovement, seq: int | None = 
         "seq": seq if seq is not None else next_movement_seq(session),
         "id": m.id,
         "kind": m.kind,
-        "effect": EFFECTS[m.kind],
+        "effect": m.effect or EFFECTS[m.kind],
         "item_id": m.item_id,
         "warehouse_id": m.warehouse_id,
         "from_location_id": m.from_location.id if m.from_location else None,

@@ -77,6 +77,7 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     totals = lock_in_order(session, totals=[(m.item_id, m.warehouse_id) for m in movements],
                            order_numbers={m.ref for m in movements if m.ref and m.kind in ORDER_REF_KINDS},
                            po_numbers={m.ref for m in movements if m.ref and m.kind == "receive"},
+                           transfer_numbers={m.ref for m in movements if m.ref and m.kind in ("dispatch", "receive")},
                            movement_ids=[m.id for m in movements]).totals
     # Written once at the end: no device UPDATE per movement.
     session.info.pop("exception_counts", None)
