@@ -102,8 +102,10 @@ def compute_projection(session: Session) -> Projection:
         select(TransferOrder.number, TransferOrder.status, TransferOrder.to_warehouse_id, TransferOrderLine.item_id)
         .join(TransferOrderLine, TransferOrderLine.transfer_order_id == TransferOrder.id).distinct())
     for number, status, destination_id, item_id in transfer_lines:
-        totals[(item_id, destination_id)]["in_transit"] += in_transit_between(
-            shipped_on_transfer[(number, item_id)], received_on_transfer[(number, item_id)], status)
+        travelling = in_transit_between(shipped_on_transfer[(number, item_id)], received_on_transfer[(number, item_id)],
+                                        status)
+        if travelling:  # nothing shipped yet: no numbers at the destination (a rebuild adds no empty rows)
+            totals[(item_id, destination_id)]["in_transit"] += travelling
     return Projection(levels=levels, totals=dict(totals))
 
 
