@@ -106,6 +106,11 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/alerts"): {"supervisor", "admin"},
     ("post", "/api/v1/alerts/{id}/acknowledge"): {"supervisor", "admin"},
     ("get", "/api/v1/reconcile"): {"supervisor", "admin"},
+    # Transfer orders between warehouses (issue 14): managed like orders, read by the floor that ships and receives
+    ("post", "/api/v1/transfer-orders"): ORDER_MANAGERS,
+    ("get", "/api/v1/transfer-orders"): ORDER_MANAGERS | {"receiver", "picker"},
+    ("get", "/api/v1/transfer-orders/{number}"): ORDER_MANAGERS | {"receiver", "picker"},
+    ("post", "/api/v1/transfer-orders/{number}/close"): ORDER_MANAGERS,
 }
 
 
@@ -124,6 +129,8 @@ KNOWN_BODIES = {
     ("post", "/api/v1/purchase-orders"): lambda role: {"number": f"PO-{role}", "supplier": "SUP",
                                                        "lines": [{"item": "SKU-2", "qty": 5}]},
     ("post", "/api/v1/sync"): lambda role: {"device_id": f"matrix-{role}", "movements": []},
+    ("post", "/api/v1/transfer-orders"): lambda role: {"number": f"TO-{role}", "from_warehouse": "WH1",
+                                                       "to_warehouse": "WH1", "lines": [{"item": "SKU-1", "qty": 1}]},
     ("post", "/api/v1/cartons"): lambda role: {"order": "SO-1", "station": "PACK-1"},
     ("post", "/api/v1/pick-tasks"): lambda role: {"orders": ["SO-1"]},
     ("post", "/api/v1/counts"): lambda role: {"locations": ["A-04"], "note": f"counted for {role}"},

@@ -11,5 +11,6 @@ from webapp.db.models import *  # noqa: F401,F403
 from webapp.db.order_tables import *  # noqa: F401,F403
 from webapp.db.reorder_tables import *  # noqa: F401,F403
 from webapp.db.setting_tables import *  # noqa: F401,F403
+from webapp.db.transfer_tables import *  # noqa: F401,F403
 
 metadata = SQLModel.metadata

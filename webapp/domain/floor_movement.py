@@ -5,6 +5,7 @@ from datetime import date, datetime
 from webapp.domain.clock import parse_instant
 from webapp.domain.errors import DomainError
 from webapp.domain.ledger import EFFECTS, NEEDS
+from webapp.domain.returns import ReturnDecision, return_decision
 from webapp.domain.roles import FLOOR_KINDS
 from webapp.domain.text import InvalidText, check_json_value
 
@@ -12,7 +13,8 @@ MAX_QTY = 1_000_000
 MAX_ID_LEN = 64
 MAX_BATCH_MOVEMENTS = 500  # one sync request; more is a 413 and the device splits its batch
 MAX_BATCH_BYTES = 1024 * 1024
-TEXT_LIMITS = {"item": 200, "uom": 16, "from": 64, "to": 64, "ref": 64, "lot": 64, "scanned_by": 64, "reason": 200}
+TEXT_LIMITS = {"item": 200, "uom": 16, "from": 64, "to": 64, "ref": 64, "lot": 64, "scanned_by": 64, "reason": 200,
+               "disposition": 16}
 
 
 class Rejected(DomainError):
@@ -35,6 +37,7 @@ class FloorMovement:
     occurred_at: datetime
     scanned_by: str | None
     reason: str
+    decision: ReturnDecision | None = None  # a return's disposition and reason code
 
 
 def usable_id(raw) -> str | None:
@@ -93,6 +96,7 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
             date.fromisoformat(expiry)
         except ValueError:
             raise Rejected("invalid_movement", "expiry must be a date YYYY-MM-DD") from None
+    decision = return_decision(kind, texts["disposition"], texts["reason"])
     assert kind in EFFECTS
     return FloorMovement(
         id=movement_id, device_seq=seq, kind=kind, item=texts["item"], qty=qty, uom=texts["uom"],
@@ -100,5 +104,6 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
         # A dispatch may also name the dock door it left by (recorded, no stock effect there).
         to_code=texts["to"] if "to" in NEEDS[kind] or kind == "dispatch" else None,
         ref=texts["ref"] or "", lot=texts["lot"] or "", expiry=expiry or "", occurred_at=occurred_at,
-        scanned_by=texts["scanned_by"], reason=texts["reason"] or "",
+        scanned_by=texts["scanned_by"], reason=decision.recorded_reason if decision else texts["reason"] or "",
+        decision=decision,
     )

@@ -24,6 +24,7 @@ EFFECTS = {
     "adjust_out": "adjustment_out",
     "count": "record",  # a counted quantity: no stock change
     "short": "record",  # a picker found less than expected: no stock change
+    "scrap": "scrap",  # a returned unit written off where it was returned to (never sent by a device)
 }
 # Which locations each kind needs ("from", "to").
 NEEDS = {
@@ -38,6 +39,7 @@ NEEDS = {
     "adjust_out": ("from",),
     "count": ("to",),
     "short": ("from",),
+    "scrap": ("from",),
 }
 
 
@@ -83,19 +85,26 @@ class StockNumbers:
 NOT_AGAINST_ORDER = frozenset({"order_not_open", "unexpected_item", "cross_warehouse"})
 NOT_AGAINST_PURCHASE_ORDER = frozenset({"unknown_purchase_order", "unexpected_item", "cross_warehouse"})
 ORDER_KINDS = ("pick", "pack", "dispatch")
+# A dispatch or receive whose ref named a transfer order when it was posted is stored with one of these ledger
+# effects (the row itself says it was a transfer between warehouses, so no order created later can claim it).
+TRANSFER_EFFECTS = {"dispatch": "transfer_out", "receive": "transfer_in"}
+NOT_AGAINST_TRANSFER_ORDER = frozenset({"unexpected_item", "cross_warehouse", "transfer_order_closed"})
 
 
-def counted_against(kind: str, ref: str, flags) -> str | None:
+def counted_against(kind: str, ref: str, flags, effect: str = "") -> str | None:
     """What a movement counts against: "order" (a pick, pack or dispatch: committed, reserved, the order's lines),
-    "purchase_order" (a receipt: in transit, the purchase order's lines) or None (stock only).
+    "purchase_order" (a receipt: in transit, the purchase order's lines), "transfer_order" (a dispatch shipping
+    or a receive receiving a transfer between warehouses: in transit at the destination) or None (stock only).
 
-    The one rule for live posting and for a rebuild. It reads only what the movement stores (its kind, ref and
-    the flags raised when it was posted), so an order or purchase order created, cancelled or moved later never
-    changes what an old movement counted for.
+    The one rule for live posting and for a rebuild. It reads only what the movement stores (its kind, ref,
+    effect and the flags raised when it was posted), so an order or purchase order created, cancelled or moved
+    later never changes what an old movement counted for.
     """
     flags = set(flags.split(",") if isinstance(flags, str) else flags)
     if not ref:
         return None
+    if effect and effect == TRANSFER_EFFECTS.get(kind):
+        return None if flags & NOT_AGAINST_TRANSFER_ORDER else "transfer_order"
     if kind in ORDER_KINDS and not flags & NOT_AGAINST_ORDER:
         return "order"
     if kind == "receive" and not flags & NOT_AGAINST_PURCHASE_ORDER:
@@ -108,6 +117,14 @@ def order_committed(picked: int, dispatched: int, order_state: str) -> int:
     if order_state == "cancelled":
         return 0  # a cancelled order's picked goods are flagged back to stock, not held
     return max(0, picked - dispatched)
+
+
+def in_transit_between(shipped: int, received: int, transfer_status: str) -> int:
+    """Units of one item shipped by a transfer order and not yet received at its destination: the one
+    definition of a transfer's in transit. Closing the transfer order takes the rest out of transit."""
+    if transfer_status != "open":
+        return 0
+    return max(0, shipped - received)
 
 
 def open_on_order(ordered: int, received: int, po_status: str) -> int:

@@ -11,11 +11,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.order_tables import OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
+from webapp.db.transfer_tables import TransferOrder, TransferOrderLine
 from webapp.domain.clock import utcnow
-from webapp.domain.ledger import counted_against, open_on_order, order_committed
+from webapp.domain.ledger import TRANSFER_EFFECTS, counted_against, in_transit_between, open_on_order, order_committed
 from webapp.domain.orders import OPEN_FOR_FLOOR, floor_steps, line_due
 from webapp.services import orders
-from webapp.services.ledger import MovementInput, add_flag
+from webapp.services.ledger import MovementInput, add_flag, lock_totals
 from webapp.services.picking import record_pick
 
 ORDER_COUNTER = {"pick": "qty_picked", "pack": "qty_packed", "dispatch": "qty_dispatched"}
@@ -33,6 +34,11 @@ class TotalDeltas:
 def apply_floor_effects(session: Session, m: MovementInput, total: StockTotal) -> TotalDeltas:
     """A pick, pack or dispatch for an order, or a receipt against a purchase order: its lines, its state,
     its reservations; flags added to `m` (order_not_open, unexpected_item, over_receipt, cross_warehouse…)."""
+    if m.kind in TRANSFER_EFFECTS and m.ref:
+        transfer = session.execute(select(TransferOrder).where(TransferOrder.number == m.ref).with_for_update()
+                                   .execution_options(populate_existing=True)).scalar_one_or_none()
+        if transfer is not None:  # a transfer order's number is never a sales or purchase order's (refused at intake)
+            return _transfer_effect(session, m, total, transfer)
     if m.kind in ORDER_COUNTER and m.ref:
         return _order_effect(session, m, total)
     if m.kind == "receive" and m.ref:
@@ -152,3 +158,35 @@ def _receipt_effect(session: Session, m: MovementInput, total: StockTotal) -> To
     if sum(l.qty_received for l in lines) > sum(l.qty for l in lines):
         add_flag(m, "over_receipt")
     return _adjust_total(session, total, in_transit=after - before)
+
+
+def _transfer_effect(session: Session, m: MovementInput, total: StockTotal, transfer: TransferOrder) -> TotalDeltas:
+    """A dispatch at the source ships a transfer order: the stock is issued here and is in transit at the
+    destination. A receive at the destination moves it from in transit to on hand. Never counted twice: the
+    units in transit are shipped − received (in_transit_between), at the destination only."""
+    m.effect = TRANSFER_EFFECTS[m.kind]
+    shipping = m.kind == "dispatch"
+    if m.warehouse_id != (transfer.from_warehouse_id if shipping else transfer.to_warehouse_id):
+        add_flag(m, "cross_warehouse")
+    elif transfer.status != "open":
+        add_flag(m, "transfer_order_closed")
+    lines = list(session.scalars(select(TransferOrderLine).where(
+        TransferOrderLine.transfer_order_id == transfer.id, TransferOrderLine.item_id == m.item_id)
+        .order_by(TransferOrderLine.line_no)))
+    if not lines and "cross_warehouse" not in m.flags:
+        add_flag(m, "unexpected_item")
+    if counted_against(m.kind, m.ref, m.flags, m.effect) != "transfer_order":
+        return TotalDeltas()  # stock moved where it was scanned; the transfer order is untouched
+    before = in_transit_between(sum(l.qty_shipped for l in lines), sum(l.qty_received for l in lines), transfer.status)
+    _spread(lines, "qty_shipped" if shipping else "qty_received", m.qty_base)
+    shipped, received = sum(l.qty_shipped for l in lines), sum(l.qty_received for l in lines)
+    if shipping and shipped > sum(l.qty for l in lines):
+        add_flag(m, "over_shipment")
+    if not shipping and received > shipped:
+        add_flag(m, "over_receipt")
+    delta = in_transit_between(shipped, received, transfer.status) - before
+    if shipping:  # in transit belongs to the destination's numbers (locked by the caller in the one lock order)
+        destination = lock_totals(session, [(m.item_id, transfer.to_warehouse_id)])[(m.item_id, transfer.to_warehouse_id)]
+        _adjust_total(session, destination, in_transit=delta)
+        return TotalDeltas()
+    return _adjust_total(session, total, in_transit=delta)

@@ -46,6 +46,8 @@ class MovementInput:
     occurred_at: datetime | None = None
     content_hash: str = ""
     flags: list[str] = field(default_factory=list)
+    effect: str = ""  # the ledger effect when it is not the kind's own (a dispatch shipping a transfer order)
+    lot_is_known: bool = False  # take exactly `lot` (even ''), never the first-expiring lot at `from`
 
 
 def lock_totals(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockTotal]:
@@ -95,7 +97,7 @@ def stage_movement(session: Session, m: MovementInput, total: StockTotal | None 
     assert m.qty_base >= 0, "quantities are validated before they reach the ledger"
     if total is None:
         total = lock_totals(session, [(m.item_id, m.warehouse_id)])[(m.item_id, m.warehouse_id)]
-    if not m.lot and m.from_location is not None and EFFECTS[m.kind] != "record":
+    if not m.lot and not m.lot_is_known and m.from_location is not None and EFFECTS[m.kind] != "record":
         m.lot, m.expiry = _lot_at(session, m.item_id, m.from_location, m.qty_base, m.expiry)
     balances: dict[str, int] = {}
     for change in location_deltas(m.kind, m.qty_base):
@@ -122,7 +124,7 @@ def append_movement(session: Session, staged: StagedMovement, seq: int | None = 
         "seq": seq if seq is not None else next_movement_seq(session),
         "id": m.id,
         "kind": m.kind,
-        "effect": EFFECTS[m.kind],
+        "effect": m.effect or EFFECTS[m.kind],
         "item_id": m.item_id,
         "warehouse_id": m.warehouse_id,
         "from_location_id": m.from_location.id if m.from_location else None,

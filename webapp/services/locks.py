@@ -2,7 +2,8 @@
 
 1. the device row (a sync batch only: one device's batches apply one at a time, in device order);
 2. item/warehouse totals — those named, plus every line item of every sales order involved — sorted by key;
-3. sales order rows, sorted by id; then purchase order rows, sorted by id;
+3. sales order rows, sorted by id; then purchase order rows, sorted by id; then transfer order rows, sorted
+   by id (their lines' items are locked in step 2 at both warehouses: shipping moves in transit at the other);
 4. the ids of the movements about to be inserted (PostgreSQL advisory locks, sorted by key): two batches
    from different devices carrying the same ids would otherwise wait on each other's uncommitted entries
    in the unique index on movement.id, in whatever order each batch applies them.
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import StockTotal
 from webapp.db.order_tables import OrderLine, PurchaseOrder, SalesOrder
+from webapp.db.transfer_tables import TransferOrder, TransferOrderLine
 from webapp.services.ledger import lock_totals
 
 
@@ -29,12 +31,15 @@ class Held:
     totals: dict[tuple[int, int], StockTotal] = field(default_factory=dict)
     orders: dict[str, SalesOrder] = field(default_factory=dict)  # by number; unknown numbers are absent
     purchase_orders: dict[str, PurchaseOrder] = field(default_factory=dict)
+    transfer_orders: dict[str, TransferOrder] = field(default_factory=dict)
 
 
 def lock_in_order(session: Session, totals: Iterable[tuple[int, int]] = (), order_numbers: Iterable[str] = (),
-                  po_numbers: Iterable[str] = (), movement_ids: Iterable[str] = ()) -> Held:
-    """Lock totals, orders, purchase orders, movement ids, each sorted. The device row, if any, is the caller's."""
-    numbers, po_wanted = set(order_numbers), set(po_numbers)
+                  po_numbers: Iterable[str] = (), movement_ids: Iterable[str] = (),
+                  transfer_numbers: Iterable[str] = ()) -> Held:
+    """Lock totals, orders, purchase orders, transfer orders, movement ids, each sorted. The device row, if any,
+    is the caller's."""
+    numbers, po_wanted, transfers_wanted = set(order_numbers), set(po_numbers), set(transfer_numbers)
     order_ids = session.execute(select(SalesOrder.id, SalesOrder.warehouse_id).where(
         SalesOrder.number.in_(numbers))).tuples().all() if numbers else []
     keys = set(totals)
@@ -42,6 +47,13 @@ def lock_in_order(session: Session, totals: Iterable[tuple[int, int]] = (), orde
         warehouse_of = dict(order_ids)
         keys |= {(item_id, warehouse_of[order_id]) for order_id, item_id in session.execute(
             select(OrderLine.order_id, OrderLine.item_id).where(OrderLine.order_id.in_(warehouse_of))).tuples()}
+    transfer_ids = session.scalars(select(TransferOrder.id).where(
+        TransferOrder.number.in_(transfers_wanted))).all() if transfers_wanted else []
+    if transfer_ids:
+        keys |= {(item_id, warehouse_id) for item_id, source, destination in session.execute(
+            select(TransferOrderLine.item_id, TransferOrder.from_warehouse_id, TransferOrder.to_warehouse_id)
+            .join(TransferOrder, TransferOrder.id == TransferOrderLine.transfer_order_id)
+            .where(TransferOrder.id.in_(transfer_ids))).tuples() for warehouse_id in (source, destination)}
     held = Held(totals=lock_totals(session, keys))
     for order in _lock_rows(session, SalesOrder, sorted(order_id for order_id, _ in order_ids)):
         held.orders[order.number] = order
@@ -49,6 +61,8 @@ def lock_in_order(session: Session, totals: Iterable[tuple[int, int]] = (), orde
         PurchaseOrder.number.in_(po_wanted))).all() if po_wanted else []
     for po in _lock_rows(session, PurchaseOrder, sorted(po_ids)):
         held.purchase_orders[po.number] = po
+    for transfer in _lock_rows(session, TransferOrder, sorted(transfer_ids)):
+        held.transfer_orders[transfer.number] = transfer
     _lock_movement_ids(session, movement_ids)
     return held
 

@@ -14,7 +14,7 @@ from webapp.services import orders, picking
 from webapp.services.locks import lock_in_order
 
 # Stock that arrived with these effects may complete a backordered order.
-ARRIVING_EFFECTS = ("receipt", "return", "adjustment_in")
+ARRIVING_EFFECTS = ("receipt", "return", "adjustment_in", "transfer_in")
 
 
 def transition(session: Session, number: str, target: str, reason: str, user_id: int | None) -> SalesOrder:

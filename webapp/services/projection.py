@@ -2,7 +2,8 @@
 
 on hand and levels: from movements · committed: from pick/dispatch movements that counted against their
 order (`counted_against`, the rule posting uses) · reserved: from open reservations · in transit: from open
-purchase-order lines less the receipts that counted against them.
+purchase-order lines less the receipts that counted against them, plus, at a transfer's destination, what
+its dispatches shipped less what its receipts received (while the transfer order is open).
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,10 +15,12 @@ from sqlalchemy.orm import Session
 from webapp.db.ledger_tables import Movement, Reservation, StockLevel, StockTotal
 from webapp.db.models import Location
 from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine, SalesOrder
+from webapp.db.transfer_tables import TransferOrder, TransferOrderLine
 from webapp.domain.ledger import (
     EFFECTS,
     GENESIS_HASH,
     counted_against,
+    in_transit_between,
     location_deltas,
     movement_hash,
     open_on_order,
@@ -47,10 +50,12 @@ def compute_projection(session: Session) -> Projection:
     picked: dict = defaultdict(int)  # (order ref, item_id, warehouse_id) → qty
     dispatched: dict = defaultdict(int)
     received: dict = defaultdict(int)  # (po ref, item_id) → qty
+    shipped_on_transfer: dict = defaultdict(int)  # (transfer order ref, item_id) → qty
+    received_on_transfer: dict = defaultdict(int)
     # Only the columns the fold needs (no times), so a tampered row is counted, never a crash.
     rows = session.execute(select(Movement.kind, Movement.item_id, Movement.warehouse_id, Movement.from_location_id,
                                   Movement.to_location_id, Movement.lot, Movement.expiry, Movement.qty_base,
-                                  Movement.ref, Movement.flags, Movement.hash).order_by(Movement.seq))
+                                  Movement.ref, Movement.flags, Movement.effect, Movement.hash).order_by(Movement.seq))
     for m in rows:
         total = totals[(m.item_id, m.warehouse_id)]
         total["chain_head"] = m.hash
@@ -66,8 +71,10 @@ def compute_projection(session: Session) -> Projection:
                 total["quarantined"] += change.delta
         if not usable:
             continue
-        against = counted_against(m.kind, m.ref, m.flags or "")
-        if against == "order" and m.kind == "pick":
+        against = counted_against(m.kind, m.ref, m.flags or "", m.effect or "")
+        if against == "transfer_order":
+            (shipped_on_transfer if m.kind == "dispatch" else received_on_transfer)[(m.ref, m.item_id)] += m.qty_base
+        elif against == "order" and m.kind == "pick":
             picked[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
         elif against == "order" and m.kind == "dispatch":
             dispatched[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
@@ -91,6 +98,14 @@ def compute_projection(session: Session) -> Projection:
     )
     for number, status, warehouse_id, item_id, ordered in po_lines:
         totals[(item_id, warehouse_id)]["in_transit"] += open_on_order(int(ordered), received[(number, item_id)], status)
+    transfer_lines = session.execute(
+        select(TransferOrder.number, TransferOrder.status, TransferOrder.to_warehouse_id, TransferOrderLine.item_id)
+        .join(TransferOrderLine, TransferOrderLine.transfer_order_id == TransferOrder.id).distinct())
+    for number, status, destination_id, item_id in transfer_lines:
+        travelling = in_transit_between(shipped_on_transfer[(number, item_id)], received_on_transfer[(number, item_id)],
+                                        status)
+        if travelling:  # nothing shipped yet: no numbers at the destination (a rebuild adds no empty rows)
+            totals[(item_id, destination_id)]["in_transit"] += travelling
     return Projection(levels=levels, totals=dict(totals))
 
 

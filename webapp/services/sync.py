@@ -38,6 +38,7 @@ from webapp.services.ledger import MovementInput, add_flag, append_movement, sta
 from webapp.services.locks import lock_in_order
 from webapp.services.packing import carton_first_seen, carton_stock
 from webapp.services.picking import record_short
+from webapp.services.returns import returned_movements
 from webapp.services.users import SignedInUser, ensure_device
 
 # Kinds whose ref names a sales order they change (a short pick re-plans the order's pick steps).
@@ -76,6 +77,7 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     totals = lock_in_order(session, totals=[(m.item_id, m.warehouse_id) for m in movements],
                            order_numbers={m.ref for m in movements if m.ref and m.kind in ORDER_REF_KINDS},
                            po_numbers={m.ref for m in movements if m.ref and m.kind == "receive"},
+                           transfer_numbers={m.ref for m in movements if m.ref and m.kind in ("dispatch", "receive")},
                            movement_ids=[m.id for m in movements]).totals
     # Written once at the end: no device UPDATE per movement.
     session.info.pop("exception_counts", None)
@@ -229,6 +231,8 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
     target = locations.get("to")
     if target is not None and floor.kind != "count" and wrong_zone(scanned.item.temperature, target.temperature):
         add_flag(movement, "wrong_zone")  # applied: the goods are there; a supervisor moves them
+    if floor.decision is not None:
+        return returned_movements(movement, floor.decision)
     return [movement]
 
 

@@ -26,5 +26,6 @@ def load_endpoint_modules() -> None:
         stock_api,
         supervisor_api,
         sync_api,
+        transfers_api,
     )
     from webapp.web.live import endpoint  # noqa: F401
