@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = "0017"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

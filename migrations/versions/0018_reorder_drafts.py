@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = "0018"
-down_revision = "0010"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = "0019"
-down_revision = "0010"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
