@@ -4,7 +4,9 @@ from datetime import date, datetime
 
 from webapp.domain.clock import parse_instant
 from webapp.domain.errors import DomainError
+from webapp.domain.inbound import CONDITIONS
 from webapp.domain.ledger import EFFECTS, NEEDS
+from webapp.domain.photos import canonical_photo_id
 from webapp.domain.roles import FLOOR_KINDS
 from webapp.domain.text import InvalidText, check_json_value
 
@@ -35,6 +37,8 @@ class FloorMovement:
     occurred_at: datetime
     scanned_by: str | None
     reason: str
+    condition: str = "good"  # a receipt or return may say "damaged": applied, flagged for the supervisor
+    photo: str | None = None  # the id of a photo taken on the device (uploaded by PUT /api/v1/photos/{id})
 
 
 def usable_id(raw) -> str | None:
@@ -93,6 +97,7 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
             date.fromisoformat(expiry)
         except ValueError:
             raise Rejected("invalid_movement", "expiry must be a date YYYY-MM-DD") from None
+    condition, photo = _condition(raw, kind)
     assert kind in EFFECTS
     return FloorMovement(
         id=movement_id, device_seq=seq, kind=kind, item=texts["item"], qty=qty, uom=texts["uom"],
@@ -100,5 +105,22 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
         # A dispatch may also name the dock door it left by (recorded, no stock effect there).
         to_code=texts["to"] if "to" in NEEDS[kind] or kind == "dispatch" else None,
         ref=texts["ref"] or "", lot=texts["lot"] or "", expiry=expiry or "", occurred_at=occurred_at,
-        scanned_by=texts["scanned_by"], reason=texts["reason"] or "",
+        scanned_by=texts["scanned_by"], reason=texts["reason"] or "", condition=condition, photo=photo,
     )
+
+
+def _condition(raw: dict, kind: str) -> tuple[str, str | None]:
+    """`condition` ("good" or "damaged") and `photo` (a UUID), on what comes in: a receipt or a return."""
+    condition, photo = raw.get("condition", "good"), raw.get("photo")
+    if condition not in CONDITIONS:
+        raise Rejected("invalid_movement", f"condition is one of {', '.join(CONDITIONS)}")
+    if condition != "good" and kind not in ("receive", "return"):
+        raise Rejected("invalid_movement", "only a receipt or a return carries a condition")
+    if photo is not None:
+        if kind not in ("receive", "return"):
+            raise Rejected("invalid_movement", "only a receipt or a return carries a photo")
+        try:
+            photo = canonical_photo_id(photo)
+        except DomainError:
+            raise Rejected("invalid_movement", "photo is the UUID the device gave the photo") from None
+    return condition, photo

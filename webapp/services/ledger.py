@@ -46,6 +46,7 @@ class MovementInput:
     occurred_at: datetime | None = None
     content_hash: str = ""
     flags: list[str] = field(default_factory=list)
+    photo: str | None = None  # a damaged receipt's photo: kept on its exception (not a ledger column)
 
 
 def lock_totals(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockTotal]:
