@@ -19,6 +19,8 @@ import { moveView } from "./views/move.js";
 import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
+import { receivingListView, receivingView } from "./views/receiving.js";
+import { startPhotoUploads } from "./photos.js";
 import { releaseView } from "./views/release.js";
 import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
@@ -38,6 +40,8 @@ const ROUTES = [
   [/^\/signoff\/(\d+)$/, signoffCountView],
   [/^\/status$/, statusView],
   [/^\/release$/, releaseView],
+  [/^\/receiving$/, receivingListView],
+  [/^\/receiving\/(.+)$/, receivingView],
 ];
 
 const app = document.getElementById("app");
@@ -85,6 +89,7 @@ async function boot() {
   startReplaying();
   startRefreshing();
   startCartonUpkeep();
+  startPhotoUploads();
 }
 
 // Test hook: a smaller replay batch (localStorage "dockhand.batch_size"), so a test can cut a
