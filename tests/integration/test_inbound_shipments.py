@@ -157,3 +157,31 @@ def test_an_unlinked_notice_line_stays_in_transit_until_received_and_a_rebuild_r
     assert app.test_cli_runner().invoke(args=["ledger", "rebuild"]).exit_code == 0
     assert _numbers(client, boss, "SKU-3", "WH1") == (5, 2, 5)
     verify_clean(app)
+
+
+def test_short_closing_a_notice_takes_its_unlinked_rest_out_of_transit_and_flags_the_short_lines(app, client, make_user):
+    small_warehouse()
+    boss, ravi = make_user("boss", "supervisor"), make_user("ravi", "receiver")
+    client.post("/api/v1/purchase-orders", json={"number": "PO-1", "supplier": "SUP",
+                                                 "lines": [{"item": "SKU-1", "qty": 10}]}, headers=bearer(boss))
+    assert client.post("/api/v1/inbound-shipments", json=_notice(), headers=bearer(boss)).status_code == 201
+    sync(client, ravi, [scan("receive", "SKU-1", 3, to="DOCK-1", ref="ASN-1"),
+                        scan("receive", "SKU-2", 2, to="DOCK-1", ref="ASN-1")])
+    assert _numbers(client, boss, "SKU-2", "WH1") == (2, 3, 2)
+    closed = client.post("/api/v1/inbound-shipments/ASN-1/close", json={"reason": "two cases missing"},
+                         headers=bearer(boss))
+    assert closed.status_code == 200 and closed.get_json()["state"] == "closed"
+    assert _numbers(client, boss, "SKU-2", "WH1") == (2, 0, 2)  # the notice's own rest no longer comes
+    assert _numbers(client, boss, "SKU-1", "WH1") == (3, 7, 3)  # the linked rest is still the purchase order's
+    again = client.post("/api/v1/inbound-shipments/ASN-1/close", headers=bearer(boss))
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "inbound_shipment_closed"
+    short = [e for e in client.get("/api/v1/exceptions", headers=bearer(boss)).get_json()["items"]
+             if e["code"] == "under_receipt"]
+    assert [(e["item"], e["ref"]) for e in short] == [("SKU-1", "ASN-1"), ("SKU-2", "ASN-1")]
+    assert "two cases missing" in short[1]["detail"]
+    # A late receipt against the closed notice is still stock, and in transit is not lowered twice.
+    sync(client, ravi, [scan("receive", "SKU-2", 3, to="DOCK-1", ref="ASN-1")])
+    assert _numbers(client, boss, "SKU-2", "WH1") == (5, 0, 5)
+    verify_clean(app)
+    _rebuild_changes_nothing(app)
+    assert [t["ref"] for t in client.get("/api/v1/tasks", headers=bearer(ravi)).get_json()["tasks"]] == ["PO-1"]

@@ -75,6 +75,7 @@ CONTRACT_ROLES = {
     ("post", "/api/v1/inbound-shipments"): ORDER_MANAGERS,
     ("get", "/api/v1/inbound-shipments"): {"integration", "admin", "supervisor", "receiver"},
     ("get", "/api/v1/inbound-shipments/{number}"): {"integration", "admin", "supervisor", "receiver"},
+    ("post", "/api/v1/inbound-shipments/{number}/close"): ORDER_MANAGERS,
     # issue 14: a damaged receipt's photo, uploaded by the device that took it, looked at by the supervisor
     ("put", "/api/v1/photos/{photo_id}"): {"receiver", "supervisor", "admin"},
     ("get", "/api/v1/photos/{photo_id}"): {"supervisor", "admin"},

@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 from webapp.db.inbound_tables import InboundLine, InboundPallet, InboundShipment
 from webapp.db.ledger_tables import StockTotal
 from webapp.db.models import Item, Location, Supplier
-from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine
+from webapp.db.order_tables import ExceptionRecord, PurchaseOrder, PurchaseOrderLine
 from webapp.domain.clock import format_instant, parse_date_or_instant
 from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.inbound import check_expiry, check_sscc, open_on_notice
 from webapp.domain.ledger import content_digest
 from webapp.services.catalogue import find_item, resolve_warehouse
-from webapp.services.purchasing import purchase_order_json
 from webapp.services.ledger import lock_totals
+from webapp.services.locks import lock_in_order
+from webapp.services.purchasing import purchase_order_json
 
 
 def normalised(payload: dict) -> dict:
@@ -236,3 +237,31 @@ def receive_tasks(session: Session, limit: int) -> list[dict]:
                                  "expected": l["ordered"], "received": l["received"], "open": l["open"],
                                  "sscc": None, "lot": None, "expiry": None} for l in order["lines"]]})
     return [task for task in tasks if any(line["open"] for line in task["lines"])]
+
+
+def close_shipment(session: Session, number: str, reason: str) -> InboundShipment:
+    """Nothing more is coming on this notice: what its unlinked lines still expect leaves in transit (a linked
+    line's rest stays on its purchase order, which is closed on its own), and each line received short is an
+    `under_receipt` exception for the supervisor."""
+    shipment = get_shipment(session, number)
+    item_ids = set(session.scalars(select(InboundLine.item_id).where(InboundLine.shipment_id == shipment.id)))
+    # The global lock order (services/locks.py): the items' totals, then the notice's row.
+    shipment = lock_in_order(session, totals=[(item_id, shipment.warehouse_id) for item_id in item_ids],
+                             po_numbers={number}).shipments[number]
+    if shipment.status != "open":
+        raise Conflict("inbound_shipment_closed", f"inbound shipment {number} is already {shipment.status}")
+    lines = session.scalars(select(InboundLine).where(InboundLine.shipment_id == shipment.id)
+                            .order_by(InboundLine.line_no)).all()
+    for line in lines:
+        still_open = open_on_notice(line.qty, line.qty_received, shipment.status, linked=line.po_line_id is not None)
+        if still_open:
+            session.execute(update(StockTotal).where(StockTotal.item_id == line.item_id,
+                                                     StockTotal.warehouse_id == shipment.warehouse_id)
+                            .values(in_transit=StockTotal.in_transit - still_open))
+        if line.qty_received < line.qty:
+            session.add(ExceptionRecord(code="under_receipt", item_id=line.item_id, location_id=shipment.warehouse_id,
+                                        ref=shipment.number, detail=f"line {line.line_no}: received {line.qty_received} "
+                                                                    f"of {line.qty}" + (f": {reason}" if reason else "")))
+    shipment.status = "closed"
+    session.flush()
+    return shipment

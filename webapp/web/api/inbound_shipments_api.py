@@ -8,9 +8,9 @@ from webapp.domain.roles import ADMIN, INTEGRATION, RECEIVER, SUPERVISOR
 from webapp.extensions import db
 from webapp.services import inbound_shipments
 from webapp.web.api import api
-from webapp.web.api.body import PAGING_PARAMETERS, page_args
+from webapp.web.api.body import PAGING_PARAMETERS, json_body, page_args
 from webapp.web.api.registry import api_endpoint
-from webapp.web.api.schema import Body, OptionalText, Quantity, Text, WholeNumber
+from webapp.web.api.schema import Body, OptionalText, Quantity, Text, WholeNumber, parse_body
 from webapp.web.errors import ApiError
 
 NOTICE_EDITORS = (INTEGRATION, ADMIN, SUPERVISOR)
@@ -74,4 +74,22 @@ def list_inbound_shipments():
 def get_inbound_shipment(number: str):
     with db.unit_of_work() as s:
         result = inbound_shipments.shipment_json(s, inbound_shipments.get_shipment(s, number))
+    return jsonify(result)
+
+
+class ShipmentClose(Body):
+    reason: OptionalText(2000) = ""
+
+
+@api_endpoint(api, "/inbound-shipments/<number>/close", "POST", roles=NOTICE_EDITORS,
+              summary="Close (short-close) an inbound shipment: what its unlinked lines still expect leaves in transit; "
+                      "lines received short are flagged under_receipt for the supervisor",
+              body=ShipmentClose, read_body=False,
+              responses={"200": "the closed inbound shipment", "404": "unknown_inbound_shipment",
+                         "409": "inbound_shipment_closed"})
+def close_inbound_shipment(number: str):
+    body = parse_body(ShipmentClose, json_body()) if request.get_data(cache=True) else ShipmentClose()
+    with db.unit_of_work() as s:
+        shipment = inbound_shipments.close_shipment(s, number, body.reason)
+        result = inbound_shipments.shipment_json(s, shipment)
     return jsonify(result)
