@@ -185,3 +185,36 @@ def test_short_closing_a_notice_takes_its_unlinked_rest_out_of_transit_and_flags
     verify_clean(app)
     _rebuild_changes_nothing(app)
     assert [t["ref"] for t in client.get("/api/v1/tasks", headers=bearer(ravi)).get_json()["tasks"]] == ["PO-1"]
+
+
+def test_devices_receiving_one_notice_at_once_lower_in_transit_exactly_once_per_receipt(app, client, make_user, live):
+    """20 handhelds through two server processes, each id sent by two of them: one notice, linked and unlinked."""
+    from tests.integration.live_server import all_at_once
+
+    small_warehouse()
+    boss, ravi = make_user("boss", "supervisor"), make_user("ravi", "receiver")
+    client.post("/api/v1/purchase-orders", json={"number": "PO-1", "supplier": "SUP",
+                                                 "lines": [{"item": "SKU-1", "qty": 12}]}, headers=bearer(boss))
+    notice = _notice(pallets=[{"sscc": PALLET_1, "lines": [{"item": "SKU-1", "qty": 12, "purchase_order": "PO-1"},
+                                                           {"item": "SKU-2", "qty": 12}]}])
+    assert client.post("/api/v1/inbound-shipments", json=notice, headers=bearer(boss)).status_code == 201
+    batches = [[scan("receive", "SKU-1", 1, to="DOCK-1", ref="ASN-1"), scan("receive", "SKU-2", 1, to="DOCK-1", ref="ASN-1")]
+               for _ in range(10)]
+
+    def send(session, n):
+        return session.post(f"{live.url}/api/v1/sync", json={"device_id": f"dock-{n}", "movements": batches[n % 10]},
+                            headers=bearer(ravi), timeout=60)
+
+    answers = all_at_once(20, send)
+    assert all(r.status_code == 200 for r in answers), [r.text for r in answers if r.status_code != 200]
+    statuses = sorted(res["status"] for r in answers for res in r.json()["results"])
+    assert statuses == ["applied"] * 20 + ["duplicate"] * 20
+    # Recomputed here from the ledger's rows, not from the product's numbers.
+    with db.engine.connect() as conn:
+        received = dict(conn.execute(text("SELECT i.sku, SUM(m.qty_base) FROM movement m JOIN item i ON i.id = m.item_id "
+                                          "WHERE m.ref = 'ASN-1' GROUP BY i.sku")).all())
+    assert received == {"SKU-1": 10, "SKU-2": 10}
+    assert _numbers(client, boss, "SKU-1", "WH1") == (10, 12 - 10, 10)
+    assert _numbers(client, boss, "SKU-2", "WH1") == (10, 12 - 10, 10)
+    assert [(l[1], l[3]) for l in _lines(client, boss, "ASN-1")] == [("SKU-1", 10), ("SKU-2", 10)]
+    verify_clean(app)
