@@ -21,6 +21,8 @@ import { moveView } from "./views/move.js";
 import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
+import { receivingListView, receivingView } from "./views/receiving.js";
+import { startPhotoUploads } from "./photos.js";
 import { releaseView } from "./views/release.js";
 import { reorderView } from "./views/reorder.js";
 import { reportsView } from "./views/reports.js";
@@ -56,6 +58,8 @@ const ROUTES = [
   [/^\/orders\/([^?]+)$/, orderDeskView],
   [/^\/imports$/, importsView],
   [/^\/dashboard$/, dashboardView],
+  [/^\/receiving$/, receivingListView],
+  [/^\/receiving\/(.+)$/, receivingView],
 ];
 
 const app = document.getElementById("app");
@@ -103,6 +107,7 @@ async function boot() {
   startReplaying();
   startRefreshing();
   startCartonUpkeep();
+  startPhotoUploads();
 }
 
 // Test hook: a smaller replay batch (localStorage "dockhand.batch_size"), so a test can cut a

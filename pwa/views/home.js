@@ -22,6 +22,7 @@ const WORK = [
   { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history" },
   { href: "#/imports", label: "Imports", roles: ["supervisor", "admin"], note: "orders, purchase orders, items from CSV" },
   { href: "#/dashboard", label: "Dashboard", roles: ["supervisor", "admin"], note: "live floor, alerts" },
+  { href: "#/receiving", label: "Deliveries", roles: ["receiver", "supervisor", "admin"], note: "notices and POs" },
 ];
 
 export function homeView({ user }) {

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import bearer
 from tests.integration.floor import scan, small_warehouse, sync
 from tests.integration.signin import session_sync, sign_in_on
+from webapp.domain.sscc import make_sscc
 
 ROLES = ("picker", "receiver", "counter", "supervisor", "admin", "integration")
 
@@ -70,6 +71,14 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/purchase-orders"): {"integration", "admin", "supervisor", "receiver"},
     ("get", "/api/v1/purchase-orders/{number}"): {"integration", "admin", "supervisor", "receiver"},
     ("post", "/api/v1/purchase-orders/{number}/close"): {"supervisor", "admin", "integration"},
+    # issue 14: advance ship notices (the integration, the office and the supervisor send them; receivers read)
+    ("post", "/api/v1/inbound-shipments"): ORDER_MANAGERS,
+    ("get", "/api/v1/inbound-shipments"): {"integration", "admin", "supervisor", "receiver"},
+    ("get", "/api/v1/inbound-shipments/{number}"): {"integration", "admin", "supervisor", "receiver"},
+    ("post", "/api/v1/inbound-shipments/{number}/close"): ORDER_MANAGERS,
+    # issue 14: a damaged receipt's photo, uploaded by the device that took it, looked at by the supervisor
+    ("put", "/api/v1/photos/{photo_id}"): {"receiver", "supervisor", "admin"},
+    ("get", "/api/v1/photos/{photo_id}"): {"supervisor", "admin"},
     # CONTRACT.md: people and tokens (a person may list and delete their own tokens, not create them)
     ("get", "/api/v1/users"): {"admin"},
     ("post", "/api/v1/users"): {"admin"},
@@ -131,6 +140,9 @@ KNOWN_BODIES = {
     ("post", "/api/v1/sync"): lambda role: {"device_id": f"matrix-{role}", "movements": []},
     ("post", "/api/v1/transfer-orders"): lambda role: {"number": f"TO-{role}", "from_warehouse": "WH1",
                                                        "to_warehouse": "WH1", "lines": [{"item": "SKU-1", "qty": 1}]},
+    ("post", "/api/v1/inbound-shipments"): lambda role: {
+        "number": f"ASN-{role}", "pallets": [{"sscc": make_sscc("5012345", ROLES.index(role)),
+                                              "lines": [{"item": "SKU-1", "qty": 1}]}]},
     ("post", "/api/v1/cartons"): lambda role: {"order": "SO-1", "station": "PACK-1"},
     ("post", "/api/v1/pick-tasks"): lambda role: {"orders": ["SO-1"]},
     ("post", "/api/v1/counts"): lambda role: {"locations": ["A-04"], "note": f"counted for {role}"},

@@ -87,6 +87,7 @@ class ExceptionRecord(SQLModel, table=True):
     resolved_at: datetime | None = None
     resolved_by_id: int | None = Field(default=None, foreign_key="person.id")
     note: str = Field(default="", sa_type=Text)
+    photo: str | None = Field(default=None, max_length=36)  # a damaged receipt's photo (table photo)
 
 
 class RejectedMovement(SQLModel, table=True):

@@ -6,6 +6,7 @@ from webapp.db.count_tables import *  # noqa: F401,F403
 from webapp.db.event_tables import *  # noqa: F401,F403
 from webapp.db.floor_tables import *  # noqa: F401,F403
 from webapp.db.idempotency_tables import *  # noqa: F401,F403
+from webapp.db.inbound_tables import *  # noqa: F401,F403
 from webapp.db.ledger_tables import *  # noqa: F401,F403
 from webapp.db.models import *  # noqa: F401,F403
 from webapp.db.order_tables import *  # noqa: F401,F403

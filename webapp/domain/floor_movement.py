@@ -4,7 +4,9 @@ from datetime import date, datetime
 
 from webapp.domain.clock import parse_instant
 from webapp.domain.errors import DomainError
+from webapp.domain.inbound import CONDITIONS
 from webapp.domain.ledger import EFFECTS, NEEDS
+from webapp.domain.photos import canonical_photo_id
 from webapp.domain.returns import ReturnDecision, return_decision
 from webapp.domain.roles import FLOOR_KINDS
 from webapp.domain.text import InvalidText, check_json_value
@@ -38,6 +40,8 @@ class FloorMovement:
     scanned_by: str | None
     reason: str
     decision: ReturnDecision | None = None  # a return's disposition and reason code
+    condition: str = "good"  # a receipt or return may say "damaged": applied, flagged for the supervisor
+    photo: str | None = None  # the id of a photo taken on the device (uploaded by PUT /api/v1/photos/{id})
 
 
 def usable_id(raw) -> str | None:
@@ -97,6 +101,7 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
         except ValueError:
             raise Rejected("invalid_movement", "expiry must be a date YYYY-MM-DD") from None
     decision = return_decision(kind, texts["disposition"], texts["reason"])
+    condition, photo = _condition(raw, kind)
     assert kind in EFFECTS
     return FloorMovement(
         id=movement_id, device_seq=seq, kind=kind, item=texts["item"], qty=qty, uom=texts["uom"],
@@ -105,5 +110,22 @@ def parse_floor_movement(raw, *, movement_id: str) -> FloorMovement:
         to_code=texts["to"] if "to" in NEEDS[kind] or kind == "dispatch" else None,
         ref=texts["ref"] or "", lot=texts["lot"] or "", expiry=expiry or "", occurred_at=occurred_at,
         scanned_by=texts["scanned_by"], reason=decision.recorded_reason if decision else texts["reason"] or "",
-        decision=decision,
+        decision=decision, condition=condition, photo=photo,
     )
+
+
+def _condition(raw: dict, kind: str) -> tuple[str, str | None]:
+    """`condition` ("good" or "damaged") and `photo` (a UUID), on what comes in: a receipt or a return."""
+    condition, photo = raw.get("condition", "good"), raw.get("photo")
+    if condition not in CONDITIONS:
+        raise Rejected("invalid_movement", f"condition is one of {', '.join(CONDITIONS)}")
+    if condition != "good" and kind not in ("receive", "return"):
+        raise Rejected("invalid_movement", "only a receipt or a return carries a condition")
+    if photo is not None:
+        if kind not in ("receive", "return"):
+            raise Rejected("invalid_movement", "only a receipt or a return carries a photo")
+        try:
+            photo = canonical_photo_id(photo)
+        except DomainError:
+            raise Rejected("invalid_movement", "photo is the UUID the device gave the photo") from None
+    return condition, photo

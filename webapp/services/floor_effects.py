@@ -9,10 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from webapp.db.inbound_tables import InboundLine, InboundShipment
 from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.order_tables import OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
 from webapp.db.transfer_tables import TransferOrder, TransferOrderLine
 from webapp.domain.clock import utcnow
+from webapp.domain.inbound import fill_in_order, open_on_notice
 from webapp.domain.ledger import TRANSFER_EFFECTS, counted_against, in_transit_between, open_on_order, order_committed
 from webapp.domain.orders import OPEN_FOR_FLOOR, floor_steps, line_due
 from webapp.services import orders
@@ -140,6 +142,11 @@ def _advance_order(session: Session, order: SalesOrder, kind: str, scanner_id: i
 def _receipt_effect(session: Session, m: MovementInput, total: StockTotal) -> TotalDeltas:
     po = session.execute(select(PurchaseOrder).where(PurchaseOrder.number == m.ref).with_for_update()
                          .execution_options(populate_existing=True)).scalar_one_or_none()
+    if po is None:
+        shipment = session.execute(select(InboundShipment).where(InboundShipment.number == m.ref).with_for_update()
+                                   .execution_options(populate_existing=True)).scalar_one_or_none()
+        if shipment is not None:
+            return _notice_receipt_effect(session, m, total, shipment)
     lines = [] if po is None else list(session.scalars(select(PurchaseOrderLine).where(
         PurchaseOrderLine.purchase_order_id == po.id, PurchaseOrderLine.item_id == m.item_id)
         .order_by(PurchaseOrderLine.id)))
@@ -190,3 +197,43 @@ def _transfer_effect(session: Session, m: MovementInput, total: StockTotal, tran
         _adjust_total(session, destination, in_transit=delta)
         return TotalDeltas()
     return _adjust_total(session, total, in_transit=delta)
+
+
+def _notice_receipt_effect(session: Session, m: MovementInput, total: StockTotal,
+                           shipment: InboundShipment) -> TotalDeltas:
+    """A receipt against an advance ship notice: its lines of the item filled in line order (domain.inbound).
+    What lands on an unlinked line leaves in transit there; what lands on a line linked to a purchase-order line
+    is received on that purchase order too (filled over its lines of the item, as a receipt naming it would be),
+    so in transit drops once, wherever it was counted."""
+    lines = list(session.scalars(select(InboundLine).where(
+        InboundLine.shipment_id == shipment.id, InboundLine.item_id == m.item_id).order_by(InboundLine.line_no)))
+    if shipment.warehouse_id != m.warehouse_id:
+        add_flag(m, "cross_warehouse")
+    elif not lines:
+        add_flag(m, "unexpected_item")
+    if counted_against(m.kind, m.ref, m.flags) != "purchase_order":
+        return TotalDeltas()
+    in_transit = 0
+    taken = fill_in_order([l.qty - l.qty_received for l in lines], m.qty_base)
+    for line, take in zip(lines, taken):
+        before = open_on_notice(line.qty, line.qty_received, shipment.status, linked=line.po_line_id is not None)
+        line.qty_received += take
+        in_transit += open_on_notice(line.qty, line.qty_received, shipment.status,
+                                     linked=line.po_line_id is not None) - before
+        if take and line.po_line_id is not None:
+            in_transit += _receive_on_purchase_order(session, line.po_line_id, m.item_id, take)
+    if sum(l.qty_received for l in lines) > sum(l.qty for l in lines):
+        add_flag(m, "over_receipt")
+    session.flush()
+    return _adjust_total(session, total, in_transit=in_transit)
+
+
+def _receive_on_purchase_order(session: Session, po_line_id: int, item_id: int, qty: int) -> int:
+    """`qty` received on the purchase order of that line, over its lines of the item; the change in its open."""
+    po = session.execute(select(PurchaseOrder).join(PurchaseOrderLine, PurchaseOrderLine.purchase_order_id == PurchaseOrder.id)
+                         .where(PurchaseOrderLine.id == po_line_id)).scalar_one()
+    lines = list(session.scalars(select(PurchaseOrderLine).where(
+        PurchaseOrderLine.purchase_order_id == po.id, PurchaseOrderLine.item_id == item_id).order_by(PurchaseOrderLine.id)))
+    before = sum(open_on_order(l.qty, l.qty_received, po.status) for l in lines)
+    _spread(lines, "qty_received", qty)
+    return sum(open_on_order(l.qty, l.qty_received, po.status) for l in lines) - before

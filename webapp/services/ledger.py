@@ -48,6 +48,7 @@ class MovementInput:
     flags: list[str] = field(default_factory=list)
     effect: str = ""  # the ledger effect when it is not the kind's own (a dispatch shipping a transfer order)
     lot_is_known: bool = False  # take exactly `lot` (even ''), never the first-expiring lot at `from`
+    photo: str | None = None  # a damaged receipt's photo: kept on its exception (not a ledger column)
 
 
 def lock_totals(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockTotal]:

@@ -2,8 +2,9 @@
 
 1. the device row (a sync batch only: one device's batches apply one at a time, in device order);
 2. item/warehouse totals — those named, plus every line item of every sales order involved — sorted by key;
-3. sales order rows, sorted by id; then purchase order rows, sorted by id; then transfer order rows, sorted
-   by id (their lines' items are locked in step 2 at both warehouses: shipping moves in transit at the other);
+3. sales order rows, sorted by id; then purchase order rows, sorted by id (those named, and those an inbound
+   shipment named instead links lines to); then inbound shipment rows, sorted by id; then transfer order rows,
+   sorted by id (their lines' items are locked in step 2 at both warehouses: shipping moves in transit at the other);
 4. the ids of the movements about to be inserted (PostgreSQL advisory locks, sorted by key): two batches
    from different devices carrying the same ids would otherwise wait on each other's uncommitted entries
    in the unique index on movement.id, in whatever order each batch applies them.
@@ -20,8 +21,9 @@ from typing import Iterable
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from webapp.db.inbound_tables import InboundLine, InboundShipment
 from webapp.db.ledger_tables import StockTotal
-from webapp.db.order_tables import OrderLine, PurchaseOrder, SalesOrder
+from webapp.db.order_tables import OrderLine, PurchaseOrder, PurchaseOrderLine, SalesOrder
 from webapp.db.transfer_tables import TransferOrder, TransferOrderLine
 from webapp.services.ledger import lock_totals
 
@@ -32,6 +34,7 @@ class Held:
     orders: dict[str, SalesOrder] = field(default_factory=dict)  # by number; unknown numbers are absent
     purchase_orders: dict[str, PurchaseOrder] = field(default_factory=dict)
     transfer_orders: dict[str, TransferOrder] = field(default_factory=dict)
+    shipments: dict[str, InboundShipment] = field(default_factory=dict)
 
 
 def lock_in_order(session: Session, totals: Iterable[tuple[int, int]] = (), order_numbers: Iterable[str] = (),
@@ -57,10 +60,18 @@ def lock_in_order(session: Session, totals: Iterable[tuple[int, int]] = (), orde
     held = Held(totals=lock_totals(session, keys))
     for order in _lock_rows(session, SalesOrder, sorted(order_id for order_id, _ in order_ids)):
         held.orders[order.number] = order
-    po_ids = session.scalars(select(PurchaseOrder.id).where(
-        PurchaseOrder.number.in_(po_wanted))).all() if po_wanted else []
+    po_ids = set(session.scalars(select(PurchaseOrder.id).where(
+        PurchaseOrder.number.in_(po_wanted)))) if po_wanted else set()
+    # A receipt's ref may name an inbound shipment: its rows, and the purchase orders its lines deliver against.
+    shipment_ids = set(session.scalars(select(InboundShipment.id).where(
+        InboundShipment.number.in_(po_wanted)))) if po_wanted else set()
+    if shipment_ids:
+        po_ids |= set(session.scalars(select(PurchaseOrderLine.purchase_order_id).join(
+            InboundLine, InboundLine.po_line_id == PurchaseOrderLine.id).where(InboundLine.shipment_id.in_(shipment_ids))))
     for po in _lock_rows(session, PurchaseOrder, sorted(po_ids)):
         held.purchase_orders[po.number] = po
+    for shipment in _lock_rows(session, InboundShipment, sorted(shipment_ids)):
+        held.shipments[shipment.number] = shipment
     for transfer in _lock_rows(session, TransferOrder, sorted(transfer_ids)):
         held.transfer_orders[transfer.number] = transfer
     _lock_movement_ids(session, movement_ids)

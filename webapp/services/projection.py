@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from webapp.db.inbound_tables import InboundLine, InboundShipment
 from webapp.db.ledger_tables import Movement, Reservation, StockLevel, StockTotal
 from webapp.db.models import Location
 from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine, SalesOrder
@@ -26,6 +27,7 @@ from webapp.domain.ledger import (
     open_on_order,
     order_committed,
 )
+from webapp.domain.inbound import fill_in_order, open_on_notice
 from webapp.domain.locations import QUARANTINE_KINDS
 from webapp.services.ledger import HASHED_COLUMNS, lock_totals
 
@@ -90,6 +92,7 @@ def compute_projection(session: Session) -> Projection:
         .where(Reservation.status == "open").group_by(Reservation.item_id, Reservation.warehouse_id)
     ):
         totals[(item_id, warehouse_id)]["reserved"] += int(qty)
+    _notice_lines(session, received, totals)
     po_lines = session.execute(
         select(PurchaseOrder.number, PurchaseOrder.status, PurchaseOrder.warehouse_id, PurchaseOrderLine.item_id,
                func.sum(PurchaseOrderLine.qty))
@@ -107,6 +110,30 @@ def compute_projection(session: Session) -> Projection:
         if travelling:  # nothing shipped yet: no numbers at the destination (a rebuild adds no empty rows)
             totals[(item_id, destination_id)]["in_transit"] += travelling
     return Projection(levels=levels, totals=dict(totals))
+
+
+def _notice_lines(session: Session, received: dict, totals: dict) -> None:
+    """Receipts against inbound shipments (their `ref` is the shipment's number; numbers are never shared with
+    purchase orders): each shipment's total of an item filled over its lines in line order, as posting does.
+    Unlinked lines add what is still open to in transit; what lands on a linked line is added to what its
+    purchase order received of that item (its in transit is counted there)."""
+    rows = session.execute(
+        select(InboundShipment.number, InboundShipment.status, InboundShipment.warehouse_id, InboundLine.item_id,
+               InboundLine.qty, PurchaseOrder.number)
+        .join(InboundLine, InboundLine.shipment_id == InboundShipment.id)
+        .outerjoin(PurchaseOrderLine, PurchaseOrderLine.id == InboundLine.po_line_id)
+        .outerjoin(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .order_by(InboundShipment.id, InboundLine.line_no)).all()
+    by_item: dict = defaultdict(list)
+    for number, status, warehouse_id, item_id, qty, po_number in rows:
+        by_item[(number, item_id)].append((status, warehouse_id, qty, po_number))
+    for (number, item_id), lines in by_item.items():
+        taken = fill_in_order([qty for _, _, qty, _ in lines], received.pop((number, item_id), 0))
+        for (status, warehouse_id, qty, po_number), take in zip(lines, taken):
+            if po_number is not None:
+                received[(po_number, item_id)] += take
+            else:
+                totals[(item_id, warehouse_id)]["in_transit"] += open_on_notice(qty, take, status, linked=False)
 
 
 def stored_projection(session: Session) -> Projection:

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp.db.inbound_tables import InboundShipment
 from webapp.db.ledger_tables import StockTotal
 from webapp.db.models import Item, Location, Supplier
 from webapp.db.order_tables import ExceptionRecord, PurchaseOrder, PurchaseOrderLine
@@ -30,6 +31,9 @@ def create_purchase_order(session: Session, intake: PoIntake) -> PurchaseOrder:
     supplier = session.scalar(select(Supplier).where(Supplier.code == intake.supplier))
     if supplier is None:
         raise NotFound("unknown_supplier", f"no supplier {intake.supplier}")
+    if session.scalar(select(InboundShipment.id).where(InboundShipment.number == intake.number)):
+        # A receipt's ref names a purchase order or an inbound shipment: one number cannot be both.
+        raise Conflict("number_in_use", f"{intake.number} is an inbound shipment's number")
     warehouse = resolve_warehouse(session, intake.warehouse)
     resolved = []
     for n, (code, qty) in enumerate(intake.lines, start=1):

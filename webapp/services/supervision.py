@@ -28,7 +28,7 @@ def open_exceptions(session: Session, after: int, limit: int) -> dict:
         Location.id.in_({r.location_id for r in rows} or {0}))).tuples().all())
     return {"items": [{"id": r.id, "code": r.code, "movement_seq": r.movement_seq, "item": skus.get(r.item_id),
                        "location": codes.get(r.location_id), "ref": r.ref or None, "detail": r.detail,
-                       "created_at": format_instant(r.created_at)} for r in rows], "next_cursor": cursor,
+                       "photo": r.photo, "created_at": format_instant(r.created_at)} for r in rows], "next_cursor": cursor,
             "open_total": open_total(session, ExceptionRecord)}
 
 

@@ -228,6 +228,9 @@ def _resolve(session, device_id, floor: FloorMovement, raw: dict, sender: Signed
         device_id=device_id, device_seq=floor.device_seq, occurred_at=floor.occurred_at,
         content_hash=content_digest(raw),
     )
+    if floor.condition == "damaged":
+        add_flag(movement, "damaged")  # applied: the goods are here; the supervisor decides what becomes of them
+        movement.photo = floor.photo
     target = locations.get("to")
     if target is not None and floor.kind != "count" and wrong_zone(scanned.item.temperature, target.temperature):
         add_flag(movement, "wrong_zone")  # applied: the goods are there; a supervisor moves them
@@ -312,7 +315,7 @@ def _post(session: Session, p: Prepared, totals: dict, seqs) -> list[Movement]:
         staged = stage_movement(session, m, total)  # 1. stock levels; negative_stock, location_frozen
         apply_floor_effects(session, m, total)  # 2. its order or purchase order; reserved/committed/in transit
         movement = append_movement(session, staged, seq=next(seqs, None))  # 3. the hashed row, on hand
-        open_exceptions_for(session, movement)  # 4. each flag for the supervisor
+        open_exceptions_for(session, movement, m.photo)  # 4. each flag for the supervisor
         posted.append(movement)
     if first.kind == "short":
         _short_pick(session, first)

@@ -4,16 +4,21 @@ from sqlalchemy.orm import Session
 
 from webapp.db.count_tables import StockCount
 from webapp.domain.counts import COUNTING
-from webapp.domain.roles import COUNTER, PICKER, SUPERVISORS
+from webapp.domain.roles import COUNTER, PICKER, RECEIVER, SUPERVISORS
 
 
 def open_tasks(session: Session, roles: frozenset[str], user_id: int, limit: int = 50) -> list[dict]:
-    """Pick walks nobody has claimed or this person claimed (supervisors see every walk), and count tasks."""
+    """Pick walks nobody has claimed or this person claimed (supervisors see every walk), count tasks, and for a
+    receiver the open purchase orders and inbound shipments with their lines."""
     tasks = []
     if roles & {PICKER, *SUPERVISORS}:
         tasks += _pick_tasks(session, limit, None if roles & set(SUPERVISORS) else user_id)
     if roles & {COUNTER, *SUPERVISORS}:
         tasks += _count_tasks(session, limit, user_id, only_theirs=not roles & set(SUPERVISORS))
+    if RECEIVER in roles:
+        from webapp.services.inbound_shipments import receive_tasks
+
+        tasks += receive_tasks(session, limit)
     return tasks
 
 
