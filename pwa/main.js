@@ -20,6 +20,7 @@ import { packView } from "./views/pack.js";
 import { pickListView, pickView } from "./views/pick.js";
 import { receiveView } from "./views/receive.js";
 import { releaseView } from "./views/release.js";
+import { returnsView } from "./views/returns.js";
 import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
@@ -38,6 +39,7 @@ const ROUTES = [
   [/^\/signoff\/(\d+)$/, signoffCountView],
   [/^\/status$/, statusView],
   [/^\/release$/, releaseView],
+  [/^\/returns$/, returnsView],
 ];
 
 const app = document.getElementById("app");
