@@ -55,6 +55,7 @@ const SHELL = [
   "/pwa/views/pack_lines.js",
   "/pwa/views/pack_cartons.js",
   "/pwa/views/returns.js",
+  "/pwa/views/transfer_ship.js",
   "/static/returns.css",
 ];
 
