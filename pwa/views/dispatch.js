@@ -69,7 +69,7 @@ export function dispatchView() {
       return;
     }
     if (scan.type === "unknown" && TRANSFER_NUMBER.test(scan.code)) return startTransfer(scan.code);
-    if (scan.type === "item") return shipForTransfer(scan);
+    if (scan.type === "item" && state.transfer) return shipForTransfer(scan); // else: not a carton label, below
     const sscc = scan.type === "location" && scan.location.kind === "carton" ? scan.code : ssccFromScan(scan.code);
     if (!sscc) return refuse("Not a carton label", `${scan.code}: scan the SSCC (00) barcode`);
     if (!state.door) return refuse("Scan the dock door first", sscc);
@@ -110,7 +110,6 @@ export function dispatchView() {
 
   async function shipForTransfer(scan) {
     if (!state.door) return refuse("Scan the dock door first", scan.name);
-    if (!state.transfer) return refuse("Scan the transfer order number first", `${scan.name}: cartons ship by their SSCC`);
     let shipped;
     try {
       shipped = await shipUnit(state.transfer, scan, state.door);
