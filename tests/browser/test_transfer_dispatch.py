@@ -1,6 +1,7 @@
-"""Shipping a transfer order on the Dispatch screen, on a phone, offline: the picker scans the lane, the transfer
-order's number (its lines and what is still to ship appear), then each item; back online, the stock has left WH1 and
-is in transit at the other warehouse, the item that was not on the transfer order is flagged, the ledger verifies.
+"""Shipping a transfer order on the Dispatch screen, on a phone, offline: the lane, the transfer order's number (its
+lines and what is still to ship appear), then each item; back online, the stock has left WH1 and is in transit at the
+other warehouse, the item that was not on the transfer order is flagged; received there on the Receive screen against
+the transfer order's number, it moves from in transit to on hand; the ledger verifies.
 
 A transfer needs two warehouses, which the shared demo server must not get (its orders name no warehouse), so this
 test runs its own server in another process, set up through the command line and the API only."""
@@ -86,7 +87,7 @@ def test_a_picker_ships_a_transfer_order_offline_and_it_arrives_in_transit_at_th
     context = phone(chromium)
     try:
         page = context.new_page()
-        sign_in(page, two_warehouses["url"], "asha")
+        sign_in(page, two_warehouses["url"], "maria")  # a supervisor: ships here, receives there
         wait_offline_ready(page)
         open_screen(page, "#/dispatch", "Dispatch")
         scan(page, LANE)
@@ -109,15 +110,24 @@ def test_a_picker_ships_a_transfer_order_offline_and_it_arrives_in_transit_at_th
 
         network.restore()
         wait_waiting(page, 0, timeout_ms=30_000)
+
+        open_screen(page, "#/receive", "Receive")  # the truck has arrived at the other warehouse
+        scan(page, "WH9-DOCK-1")
+        wait_step(page, "receive-screen", "item")
+        scan(page, NUMBER)
+        page.wait_for_selector(f"#result:has-text('Receiving against {NUMBER}')")
+        scan(page, unit)
+        page.wait_for_selector("#received-count:text-is('1')")
+        wait_waiting(page, 0, timeout_ms=30_000)
     finally:
         context.close()
 
     status, transfer = api("GET", f"/api/v1/transfer-orders/{NUMBER}", "maria")
-    assert [(l["item"], l["shipped"], l["in_transit"], l["open"]) for l in transfer["lines"]] == [
-        (ON_ORDER, 2, 2, 1), (ALSO_ON_ORDER, 0, 0, 2)]
+    assert [(l["item"], l["shipped"], l["received"], l["in_transit"], l["open"]) for l in transfer["lines"]] == [
+        (ON_ORDER, 2, 1, 1, 1), (ALSO_ON_ORDER, 0, 0, 0, 2)]
     _, at_source = api("GET", f"/api/v1/stock/{ON_ORDER}?warehouse=WH1", "maria")
     _, at_destination = api("GET", f"/api/v1/stock/{ON_ORDER}?warehouse=WH9", "maria")
-    assert (at_destination["on_hand"], at_destination["in_transit"]) == (0, 2)
+    assert (at_destination["on_hand"], at_destination["in_transit"]) == (1, 1)  # each unit counted once
     assert {row["location"]: row["qty"] for row in at_source["locations"]}[LANE] == 3
     _, exceptions = api("GET", "/api/v1/exceptions", "maria")
     assert [(e["code"], e["ref"]) for e in exceptions["items"] if e["ref"] == NUMBER] == [("unexpected_item", NUMBER)]
