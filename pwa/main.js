@@ -26,6 +26,7 @@ import { startPhotoUploads } from "./photos.js";
 import { releaseView } from "./views/release.js";
 import { reorderView } from "./views/reorder.js";
 import { reportsView } from "./views/reports.js";
+import { returnsView } from "./views/returns.js";
 import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
@@ -60,6 +61,7 @@ const ROUTES = [
   [/^\/dashboard$/, dashboardView],
   [/^\/receiving$/, receivingListView],
   [/^\/receiving\/(.+)$/, receivingView],
+  [/^\/returns$/, returnsView],
 ];
 
 const app = document.getElementById("app");

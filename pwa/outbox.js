@@ -9,7 +9,7 @@ const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 60000;
 const TIMER_MS = 30000;
 const WIRE_FIELDS = ["id", "device_seq", "kind", "item", "qty", "uom", "from", "to", "ref", "lot", "expiry",
-  "occurred_at", "scanned_by", "condition", "photo"];
+  "occurred_at", "scanned_by", "condition", "photo", "disposition", "reason"];
 const IN_WINDOW = typeof window !== "undefined";
 
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("dockhand") : null;

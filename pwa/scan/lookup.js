@@ -4,7 +4,7 @@ import * as db from "../db.js";
 import { parseGs1 } from "./gs1.js";
 
 // Stock may sit in these; a warehouse, zone or aisle only groups (webapp/domain/locations.py).
-export const STOCK_HOLDING_KINDS = new Set(["bin", "dock", "tote", "pack", "outbound", "carton"]);
+export const STOCK_HOLDING_KINDS = new Set(["bin", "dock", "tote", "pack", "outbound", "carton", "quarantine"]);
 
 // → {type: "location", code, location} | {type: "item", code, sku, name, uom, factor, lot?, expiry?}
 //   | {type: "unknown", code, reason}

@@ -4,6 +4,7 @@ import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { enqueue, outboxEvents } from "../outbox.js";
 import { ssccFromScan } from "../scan/sscc.js";
+import { loadTransfer, shipUnit, TRANSFER_NUMBER, transferPanel } from "./transfer_ship.js";
 import { clockTime, h, resultLine, scanOutcome, setChildren, stepRow } from "./ui.js";
 
 const DOOR_KINDS = new Set(["dock", "outbound"]);
@@ -20,18 +21,21 @@ async function partialOrder(sscc) {
 }
 
 export function dispatchView() {
-  const state = { door: null, log: [], waiting: new Set(), refused: new Set(), last: null };
+  const state = { door: null, log: [], waiting: new Set(), refused: new Set(), last: null, transfer: null };
   const list = h("ul", { class: "cards dispatch-list", id: "dispatched" });
   const el = h("section", { class: "screen", id: "dispatch-screen" });
 
   function render() {
-    el.dataset.step = state.door ? "carton" : "door";
+    el.dataset.step = !state.door ? "door" : state.transfer ? "transfer" : "carton";
     const here = state.log.filter((entry) => entry.door === state.door);
     setChildren(el, 
       h("h1", {}, "Dispatch"),
-      h("p", { class: "prompt", id: "prompt" }, state.door ? "Scan each carton's SSCC label" : "Scan the dock door or outbound lane"),
+      h("p", { class: "prompt", id: "prompt" }, !state.door ? "Scan the dock door or outbound lane"
+        : state.transfer ? `Scan each item for ${state.transfer.number} (1 scan = 1 unit or case)`
+          : "Scan each carton's SSCC label (or a transfer order number)"),
       h("ol", { class: "steps" }, stepRow("Door", state.door, { current: !state.door, id: "step-door" })),
       resultLine(state.last),
+      state.transfer ? transferPanel(state.transfer, () => { state.transfer = null; state.last = null; render(); }) : null,
       h("p", { class: "tally" }, "Cartons dispatched here: ", h("b", { id: "dispatched-count" }, String(here.length))),
       list);
     list.replaceChildren(...(state.log.length ? state.log.map((entry) => {
@@ -64,6 +68,8 @@ export function dispatchView() {
       feedback.step();
       return;
     }
+    if (scan.type === "unknown" && TRANSFER_NUMBER.test(scan.code)) return startTransfer(scan.code);
+    if (scan.type === "item" && state.transfer) return shipForTransfer(scan); // else: not a carton label, below
     const sscc = scan.type === "location" && scan.location.kind === "carton" ? scan.code : ssccFromScan(scan.code);
     if (!sscc) return refuse("Not a carton label", `${scan.code}: scan the SSCC (00) barcode`);
     if (!state.door) return refuse("Scan the dock door first", sscc);
@@ -88,6 +94,36 @@ export function dispatchView() {
       feedback.success("Dispatched", sscc);
     }
     await refresh();
+  }
+
+  async function startTransfer(code) {
+    if (!state.door) return refuse("Scan the dock door first", code);
+    try {
+      state.transfer = await loadTransfer(code);
+    } catch (error) {
+      return refuse("No such transfer order", code);
+    }
+    state.last = { kind: "info", text: `Shipping transfer ${state.transfer.number} from ${state.door}` };
+    render();
+    feedback.step();
+  }
+
+  async function shipForTransfer(scan) {
+    if (!state.door) return refuse("Scan the dock door first", scan.name);
+    let shipped;
+    try {
+      shipped = await shipUnit(state.transfer, scan, state.door);
+    } catch (error) {
+      return refuse("Not saved, scan again", error.message);
+    }
+    if (shipped.unexpected) { // saved (the floor's fact) and flagged by the server; the loader is told now
+      state.last = { kind: "warn", text: `${shipped.text}: not on ${state.transfer.number}` };
+      feedback.warning("Not on this transfer", scan.name);
+    } else {
+      state.last = { kind: "ok", text: `${shipped.text} for ${state.transfer.number}` };
+      feedback.success(shipped.text, state.transfer.number);
+    }
+    render();
   }
 
   const changeDoor = h("button", { type: "button", class: "big-button", id: "change-door", onclick: async () => {

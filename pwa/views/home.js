@@ -23,6 +23,7 @@ const WORK = [
   { href: "#/imports", label: "Imports", roles: ["supervisor", "admin"], note: "orders, purchase orders, items from CSV" },
   { href: "#/dashboard", label: "Dashboard", roles: ["supervisor", "admin"], note: "live floor, alerts" },
   { href: "#/receiving", label: "Deliveries", roles: ["receiver", "supervisor", "admin"], note: "notices and POs" },
+  { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"], note: "restock, quarantine, scrap" },
 ];
 
 export function homeView({ user }) {

@@ -27,8 +27,9 @@ export function receiveView() {
 
   const { refuse } = scanOutcome(state, render);
 
-  // The purchase order barcode on a supplier's delivery note ("PO-5001"): the reference for what follows.
-  const PO_NUMBER = /^PO[-\s]?[A-Z0-9][A-Z0-9-]{0,60}$/i;
+  // The purchase order barcode on a supplier's delivery note ("PO-5001"), or a transfer order's from another
+  // warehouse of ours ("TO-2001"): the reference for what follows.
+  const PO_NUMBER = /^(PO|TO)[-\s]?[A-Z0-9][A-Z0-9-]{0,60}$/i;
 
   async function onScan(scan) {
     if (scan.type === "unknown" && PO_NUMBER.test(scan.code)) {

@@ -48,6 +48,10 @@ step = st.one_of(
     st.tuples(st.just("transfer_order"), ITEMS, st.integers(1, 20), st.sampled_from([("WH1", "WH2"), ("WH2", "WH1")]),
               TRANSFER_ORDERS),
     st.tuples(st.just("close_transfer"), st.none(), st.none(), st.none(), TRANSFER_ORDERS),
+    # A transfer order from WH1 to WH2 (made here unless it exists) shipped at once from some place, and some of it
+    # (none, part, all or more) received at WH2's dock.
+    st.tuples(st.just("ship_transfer"), ITEMS, QTY, st.tuples(st.sampled_from(OUTBOUND + BINS), st.integers(0, 32)),
+              TRANSFER_ORDERS),
     st.tuples(st.just("order"), ITEMS, ORDER_QTY, WAREHOUSES, ORDERS),
     st.tuples(st.just("purchase_order"), ITEMS, st.integers(1, 40), WAREHOUSES, PURCHASE_ORDERS),
     st.tuples(st.just("cancel"), st.none(), st.none(), st.none(), ORDERS),
@@ -136,6 +140,15 @@ def _do(client, boss, auth, example, kind, item, qty, a, b) -> None:
         answer = client.post("/api/v1/transfer-orders", json={"number": b, "from_warehouse": a[0], "to_warehouse": a[1],
                                                                 "lines": [{"item": sku, "qty": qty}]}, headers=auth)
         assert answer.status_code in (200, 201, 409), answer.get_json()
+    elif kind == "ship_transfer":
+        answer = client.post("/api/v1/transfer-orders", json={"number": b, "from_warehouse": "WH1", "to_warehouse": "WH2",
+                                                                "lines": [{"item": sku, "qty": qty + 5}]}, headers=auth)
+        assert answer.status_code in (200, 201, 409), answer.get_json()
+        place, received = a
+        shipped = [scan("dispatch", item=sku, qty=qty, from_=place, ref=b)]
+        shipped += [scan("receive", item=sku, qty=received, to="DOCK-2", ref=b)] if received else []
+        results = sync(client, boss, shipped).get_json()["results"]
+        assert {r["status"] for r in results} == {"applied"}, results
     elif kind == "close_transfer":
         answer = client.post(f"/api/v1/transfer-orders/{b}/close", headers=auth)
         assert answer.status_code in (200, 404, 409), answer.get_json()
