@@ -24,6 +24,10 @@ import { signoffCountView, signoffListView } from "./views/signoff.js";
 import { mountStatusBar } from "./views/statusbar.js";
 import { statusView } from "./views/status.js";
 import { h } from "./views/ui.js";
+import { correctView } from "./views/correct.js";
+import { expiryView } from "./views/expiry.js";
+import { historyView } from "./views/history.js";
+import { scannerView } from "./views/scanner.js";
 
 const ROUTES = [
   [/^\/?$/, homeView],
@@ -38,6 +42,10 @@ const ROUTES = [
   [/^\/signoff\/(\d+)$/, signoffCountView],
   [/^\/status$/, statusView],
   [/^\/release$/, releaseView],
+  [/^\/history(?:\?(.*))?$/, historyView],
+  [/^\/correct\/(\d+)$/, correctView],
+  [/^\/expiry(?:\?(.*))?$/, expiryView],
+  [/^\/scanner$/, scannerView],
 ];
 
 const app = document.getElementById("app");
