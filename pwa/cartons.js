@@ -63,6 +63,11 @@ export function closeCartonHere(orderNumber, sscc, weight) {
 export function startCartonUpkeep() {
   const upkeep = () => { refillSsccs(); closePendingCartons(); };
   connectionEvents.addEventListener("change", upkeep);
-  outboxEvents.addEventListener("changed", () => { if (isOnline()) setTimeout(upkeep, 300); });
+  // Once things settle after a run of scans, not once per scan (each is two reads a slow handheld feels).
+  let timer = null;
+  outboxEvents.addEventListener("changed", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { if (isOnline()) upkeep(); }, 1000);
+  });
   upkeep();
 }

@@ -6,6 +6,7 @@ const DB_NAME = "dockhand";
 const DB_VERSION = 2;
 // Scans are facts the person was told are safe: flush them to disk before saying so.
 const STRICT = { durability: "strict" };
+const RELAXED = { durability: "relaxed" };
 
 let opening = null;
 
@@ -120,11 +121,15 @@ export async function outboxCount() {
 // or a scan applied with flags (stock went negative, a frozen bin, a partial order…). Kept until read.
 const ALERTS_KEPT = 100;
 
-export async function settleResults(outcomes) {
-  const tx = (await database()).transaction(["outbox", "attention", "meta"], "readwrite", STRICT);
+//
+// Relaxed durability, unlike a scan's own write: if a crash loses this commit, the scans are only sent again and
+// the server answers "duplicate" (or refuses them again). A strict commit here waited for the disk while holding
+// the outbox, and the next scan's write, and so its green, waited behind it. `meta`: written in the same commit.
+export async function settleResults(outcomes, meta = {}) {
+  const tx = (await database()).transaction(["outbox", "attention", "meta"], "readwrite", RELAXED);
   const outbox = tx.objectStore("outbox");
   const attention = tx.objectStore("attention");
-  const meta = tx.objectStore("meta");
+  const metaStore = tx.objectStore("meta");
   const alerts = [];
   const at = new Date().toISOString();
   for (const { movement, result } of outcomes) {
@@ -137,8 +142,12 @@ export async function settleResults(outcomes) {
     outbox.delete(movement.id);
   }
   if (alerts.length) {
-    const kept = (await meta.get("alerts")) || [];
-    meta.put([...kept, ...alerts].slice(-ALERTS_KEPT), "alerts");
+    const kept = (await metaStore.get("alerts")) || [];
+    metaStore.put([...kept, ...alerts].slice(-ALERTS_KEPT), "alerts");
+  }
+  for (const [key, value] of Object.entries(meta)) {
+    if (value === undefined) metaStore.delete(key);
+    else metaStore.put(value, key);
   }
   await tx.done;
 }

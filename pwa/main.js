@@ -36,6 +36,10 @@ import { adminSettingsView } from "./views/admin_settings.js";
 import { ordersDeskView } from "./views/orders_desk.js";
 import { orderDeskView } from "./views/orders_desk_order.js";
 import { h } from "./views/ui.js";
+import { correctView } from "./views/correct.js";
+import { expiryView } from "./views/expiry.js";
+import { historyView } from "./views/history.js";
+import { scannerView } from "./views/scanner.js";
 
 const ROUTES = [
   [/^\/?$/, homeView],
@@ -62,6 +66,10 @@ const ROUTES = [
   [/^\/receiving$/, receivingListView],
   [/^\/receiving\/(.+)$/, receivingView],
   [/^\/returns$/, returnsView],
+  [/^\/history(?:\?(.*))?$/, historyView],
+  [/^\/correct\/(\d+)$/, correctView],
+  [/^\/expiry(?:\?(.*))?$/, expiryView],
+  [/^\/scanner$/, scannerView],
 ];
 
 const app = document.getElementById("app");

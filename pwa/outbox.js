@@ -118,8 +118,9 @@ async function replayAll() {
   // The browser knows for sure when there is no network at all; otherwise only an answer tells.
   if (globalThis.navigator && navigator.onLine === false) return { state: "offline" };
   // The server's own limit (GET /api/v1/me) caps our choice; the batch_size test hook lowers it.
-  const serverMax = Number((await db.getMeta("limits"))?.max_batch_movements) || MAX_BATCH;
-  const fullBatch = Math.min(MAX_BATCH, serverMax, Math.max(1, Number(await db.getMeta("batch_size")) || MAX_BATCH));
+  const { limits, batch_size: batchSetting } = await db.getMetas(["limits", "batch_size"]);
+  const serverMax = Number(limits?.max_batch_movements) || MAX_BATCH;
+  const fullBatch = Math.min(MAX_BATCH, serverMax, Math.max(1, Number(batchSetting) || MAX_BATCH));
   let batchSize = fullBatch;
   let csrfRetried = false;
   let sent = 0;
@@ -210,9 +211,8 @@ async function replayAll() {
       .map((movement) => ({ movement, result: byId.get(movement.id) }))
       .filter(({ result }) => result && ["applied", "duplicate", "rejected"].includes(result.status));
     if (outcomes.length === 0) return failed("bad_answer", "the server answered none of the batch");
-    await db.settleResults(outcomes);
+    await db.settleResults(outcomes, { last_sync_at: new Date().toISOString(), needs_signin: undefined, last_error: undefined });
     sent += outcomes.length;
-    await db.setMeta({ last_sync_at: new Date().toISOString(), needs_signin: undefined, last_error: undefined });
     changed();
   }
 }

@@ -24,12 +24,15 @@ const WORK = [
   { href: "#/dashboard", label: "Dashboard", roles: ["supervisor", "admin"], note: "live floor, alerts" },
   { href: "#/receiving", label: "Deliveries", roles: ["receiver", "supervisor", "admin"], note: "notices and POs" },
   { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"], note: "restock, quarantine, scrap" },
+  // Tablet-first supervisor screens: on a phone's home there is no room left (the scan work comes first).
+  { href: "#/history", label: "History", roles: ["supervisor", "admin"], note: "movements, corrections", wide: true },
+  { href: "#/expiry", label: "Expiry", roles: ["supervisor", "admin"], note: "lots expiring soon", wide: true },
 ];
 
 export function homeView({ user }) {
   const roles = new Set(user.roles || []);
   const work = WORK.filter((w) => w.roles.some((role) => roles.has(role)));
-  const buttons = work.map((w) => h("a", { href: w.href, class: "work-button", id: `work-${w.href.slice(2)}` },
+  const buttons = work.map((w) => h("a", { href: w.href, class: `work-button${w.wide ? " wide-only" : ""}`, id: `work-${w.href.slice(2)}` },
     h("span", { class: "work-label" }, w.label), h("span", { class: "work-count", dataset: { tasks: w.tasks || "" } }, w.note || "")));
   const catalogue = h("p", { class: "muted", id: "catalog-info" }, "Catalogue: not downloaded yet");
   const el = h("section", { class: "screen home" },

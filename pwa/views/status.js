@@ -80,5 +80,6 @@ export function statusView() {
 
   outboxEvents.addEventListener("changed", refresh);
   refresh();
-  return { title: "Status", el, refresh, actions: [sendNow], destroy: () => outboxEvents.removeEventListener("changed", refresh) };
+  const scannerSetup = h("a", { href: "#/scanner", class: "big-button", id: "scanner-setup" }, "Scanner");
+  return { title: "Status", el, refresh, actions: [scannerSetup, sendNow], destroy: () => outboxEvents.removeEventListener("changed", refresh) };
 }

@@ -7,6 +7,7 @@ import { alertText, clockTime, h } from "./ui.js";
 
 const SUPERVISOR_ROLES = ["supervisor", "admin"];
 const EXCEPTIONS_EVERY_MS = 30000;
+const REFRESH_AFTER_CHANGE_MS = 150;
 
 export function mountStatusBar(bar) {
   const connection = h("span", { class: "sb-connection", id: "sb-connection" });
@@ -117,7 +118,14 @@ export function mountStatusBar(bar) {
     exceptionsTimer = setTimeout(fetchExceptions, 1000);
   }
 
-  outboxEvents.addEventListener("changed", refresh);
+  // A scan changes the outbox twice (queued, then sent): redraw once things settle, not in the middle of the next
+  // scan (each redraw is four reads of IndexedDB that a slow handheld's next scan would queue behind).
+  let refreshTimer = null;
+  const refreshSoon = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refresh, REFRESH_AFTER_CHANGE_MS);
+  };
+  outboxEvents.addEventListener("changed", refreshSoon);
   outboxEvents.addEventListener("changed", fetchExceptionsSoon);
   connectionEvents.addEventListener("change", refresh);
   connectionEvents.addEventListener("change", fetchExceptionsSoon);

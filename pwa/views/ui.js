@@ -101,11 +101,17 @@ export function numberDialog({ message, detail, value = "", max = maxQty(), conf
   });
 }
 
+// Locale formatting is slow on a cheap handheld (the status bar asks after every scan): the last answer is kept.
+let lastClock = { key: "", text: "" };
 export function clockTime(iso) {
   if (!iso) return "";
+  const key = `${iso} ${new Date().toDateString()}`;
+  if (key === lastClock.key) return lastClock.text;
   const when = new Date(iso);
   const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
-  return when.toDateString() === new Date().toDateString() ? time : `${when.toLocaleDateString()} ${time}`;
+  const text = when.toDateString() === new Date().toDateString() ? time : `${when.toLocaleDateString()} ${time}`;
+  lastClock = { key, text };
+  return text;
 }
 
 // "1 × Basmati Rice 250g" or "2 CS × …" in the warehouse's words.
@@ -114,7 +120,7 @@ export function quantityText(qty, uom) {
 }
 
 // The server's flags on an applied scan, in the warehouse's words.
-const FLAG_TEXT = {
+export const FLAG_TEXT = {
   negative_stock: "more than the system held there: check the bin",
   location_frozen: "the location is frozen for a count",
   order_not_open: "the order is not open",

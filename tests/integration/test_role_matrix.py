@@ -54,6 +54,7 @@ CONTRACT_ROLES = {
     ("post", "/api/v1/exceptions/{id}/resolve"): {"supervisor", "admin"},
     ("post", "/api/v1/rejects/{id}/resolve"): {"supervisor", "admin"},
     ("get", "/api/v1/movements"): {"supervisor", "admin"},
+    ("get", "/api/v1/expiring"): EVERYONE - {"counter"},  # quantities: not for blind counters
     ("get", "/orders/{number}/packing-slip.pdf"): {"picker", "supervisor", "admin"},
     # CONTRACT.md, "Counts"
     ("post", "/api/v1/counts"): {"supervisor", "admin"},

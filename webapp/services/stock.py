@@ -1,5 +1,5 @@
 """Reading stock: the five numbers from the projection, exact at the moment of the request."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import StockLevel, StockTotal
@@ -25,16 +25,27 @@ def stock_report(session: Session, code: str, warehouse_code: str | None = None)
     summed = StockNumbers(*(sum(getattr(n, f) for _, n, _ in by_warehouse)
                             for f in ("on_hand", "reserved", "committed", "in_transit", "quarantined")))
     levels = session.execute(
-        select(Location.code, func.sum(StockLevel.qty))
+        select(Location.code, StockLevel.lot, StockLevel.expiry, StockLevel.qty)
         .join(Location, Location.id == StockLevel.location_id)
-        .where(StockLevel.item_id == item.id, StockLevel.warehouse_id.in_([w.id for w, _, _ in by_warehouse]))
-        .group_by(Location.code).having(func.sum(StockLevel.qty) != 0).order_by(Location.code)
+        .where(StockLevel.item_id == item.id, StockLevel.warehouse_id.in_([w.id for w, _, _ in by_warehouse]),
+               StockLevel.qty != 0)
+        .order_by(Location.code, StockLevel.expiry, StockLevel.lot)
     ).all()
-    report = {"item": {"sku": item.sku, "name": item.name}, **summed.as_json(),
-              "locations": [{"location": loc, "qty": int(qty)} for loc, qty in levels]}
+    report = {"item": {"sku": item.sku, "name": item.name}, **summed.as_json(), "locations": _by_location(levels)}
     if warehouse_code:
         report["warehouse"] = warehouse_code
         report["blocked"] = by_warehouse[0][2]
     else:
         report["warehouses"] = [{"warehouse": w.code, **n.as_json(), "blocked": b} for w, n, b in by_warehouse]
     return report
+
+
+def _by_location(levels) -> list[dict]:
+    """One entry per location with its total (as before lots were shown) and its lots, soonest expiry first:
+    {"location", "qty", "lots": [{"lot", "expiry", "qty"}]} (lot and expiry null when the item is untracked)."""
+    locations: dict[str, dict] = {}
+    for code, lot, expiry, qty in levels:
+        entry = locations.setdefault(code, {"location": code, "qty": 0, "lots": []})
+        entry["qty"] += int(qty)
+        entry["lots"].append({"lot": lot or None, "expiry": expiry or None, "qty": int(qty)})
+    return [entry for entry in locations.values() if entry["qty"] != 0]

@@ -1,4 +1,5 @@
-"""Stock reads and reservations."""
+"""Stock reads (the five numbers, lots and expiry) and reservations."""
+import re
 from typing import Annotated
 
 from flask import current_app, jsonify, request
@@ -9,8 +10,10 @@ from webapp.extensions import db
 from pydantic import Field
 
 from webapp.domain.clock import parse_instant, utcnow
+from webapp.domain.expiry import MAX_DAYS
 from webapp.services import reservation_expiry, reservations, settings
 from webapp.services.catalogue import find_item, resolve_warehouse
+from webapp.services.expiring import expiring_stock
 from webapp.services.stock import stock_report
 from webapp.web.api import api
 from webapp.web.api.registry import api_endpoint
@@ -30,11 +33,29 @@ class NewReservation(Body):
 @api_endpoint(api, "/stock/<item>", "GET", roles=STOCK_READERS,
               summary="The five numbers for an item (by SKU or any barcode), exact at the time of the request",
               parameters=[{"name": "warehouse", "in": "query", "schema": {"type": "string", "maxLength": 64}}],
-              responses={"200": "on_hand, reserved, committed, in_transit, available, locations"})
+              responses={"200": "on_hand, reserved, committed, in_transit, available, locations (each with its lots and expiry)"})
 def get_stock(item: str):
     warehouse = request.args.get("warehouse") or None
     with db.unit_of_work() as s:
         report = stock_report(s, item, warehouse)
+    return jsonify(report)
+
+
+@api_endpoint(api, "/expiring", "GET", roles=STOCK_READERS,
+              summary="Stock whose lot expires within N days (expired included), soonest first, per location",
+              parameters=[{"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_DAYS},
+                           "description": "how far ahead, in days (default 30; 0: today)"},
+                          {"name": "warehouse", "in": "query", "schema": {"type": "string", "maxLength": 64}}],
+              responses={"200": "items: item, name, warehouse, location, lot, expiry, days_left, qty"})
+def get_expiring():
+    days = request.args.get("days", "30")
+    if not re.fullmatch(r"[0-9]{1,4}", days) or int(days) > MAX_DAYS:
+        raise ApiError(400, "invalid_field", f"days is a whole number from 0 to {MAX_DAYS}", field="days")
+    warehouse = request.args.get("warehouse") or None
+    if warehouse is not None and len(warehouse) > 64:
+        raise ApiError(400, "invalid_field", "warehouse is longer than 64 characters", field="warehouse")
+    with db.unit_of_work() as s:
+        report = expiring_stock(s, int(days), utcnow().date(), warehouse)
     return jsonify(report)
 
 
