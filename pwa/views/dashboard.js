@@ -53,9 +53,9 @@ export function dashboardView() {
       rereadQueues();
     },
     async reconcile(scope) {
-      const query = scope.item ? `item=${encodeURIComponent(scope.item)}` : `zone=${encodeURIComponent(scope.zone)}`;
+      const path = scope.item ? `items/${encodeURIComponent(scope.item)}` : `zones/${encodeURIComponent(scope.zone)}`;
       try {
-        state.reconcile = await getJson(`/api/v1/reconcile?${query}`);
+        state.reconcile = await getJson(`/api/v1/reconcile/${path}`);
       } catch (error) {
         state.reconcile = { ok: false, error: error.message, ...scope };
       }

@@ -87,7 +87,8 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/dashboard"): {"supervisor", "admin"},
     ("get", "/api/v1/alerts"): {"supervisor", "admin"},
     ("post", "/api/v1/alerts/{id}/acknowledge"): {"supervisor", "admin"},
-    ("get", "/api/v1/reconcile"): {"supervisor", "admin"},
+    ("get", "/api/v1/reconcile/items/{item}"): {"supervisor", "admin"},
+    ("get", "/api/v1/reconcile/zones/{zone}"): {"supervisor", "admin"},
 }
 
 
