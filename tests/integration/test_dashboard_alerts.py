@@ -161,3 +161,12 @@ def test_reconcile_of_a_sku_or_a_zone_names_a_tampered_movement_and_offers_a_cou
     for bad, code in (("items/NOPE", 404), ("zones/A-01", 404), ("zones/NOPE", 404)):
         response = client.get(f"/api/v1/reconcile/{bad}", headers=sup)
         assert response.status_code == code and "error" in response.get_json(), bad
+
+
+def test_cron_alerts_check_raises_what_holds_once(app, client, site):
+    place_order(client, site["sup"], "SO-CRON")
+    age_order("SO-CRON", 45)
+    first = app.test_cli_runner().invoke(args=["alerts", "check"])
+    assert first.exit_code == 0 and "raised 1," in first.output and "Order SO-CRON has been validated for 45 min" in first.output
+    again = app.test_cli_runner().invoke(args=["alerts", "check"])
+    assert again.exit_code == 0 and "raised 0," in again.output
