@@ -2,8 +2,11 @@
 boundary, one alert per cause (not one per check), acknowledge, the dashboard's aggregates in one read, and
 reconcile of a SKU or a zone."""
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, text
 
 from tests.conftest import bearer
@@ -14,8 +17,6 @@ from webapp.db.order_tables import SalesOrder
 from webapp.extensions import db
 from webapp.services import alerts
 from webapp.services.webhook import SENDER
-
-import pytest
 
 
 @pytest.fixture
@@ -170,3 +171,23 @@ def test_cron_alerts_check_raises_what_holds_once(app, client, site):
     assert first.exit_code == 0 and "raised 1," in first.output and "Order SO-CRON has been validated for 45 min" in first.output
     again = app.test_cli_runner().invoke(args=["alerts", "check"])
     assert again.exit_code == 0 and "raised 0," in again.output
+
+
+def test_eight_dashboards_checking_at_the_same_moment_raise_each_alert_once(app, client, site):
+    place_order(client, site["sup"], "SO-RACE")
+    age_order("SO-RACE", 40)
+    barrier = threading.Barrier(8)
+
+    def one_check(_n) -> int:
+        with db.unit_of_work() as s:  # its own connection and transaction, like a request's
+            barrier.wait()
+            return len(alerts.check(s, app.config))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        raised = list(pool.map(one_check, range(8)))
+    assert sum(raised) == 1, raised
+    with db.unit_of_work() as s:
+        rows = s.scalars(select(Alert)).all()
+        assert [(r.kind, r.cause.startswith("stuck_order:SO-RACE:validated:"), r.cause.endswith("#1")) for r in rows] \
+            == [("stuck_order", True, True)]
+    assert [e["kind"] for e in alert_events()] == ["stuck_order"]
