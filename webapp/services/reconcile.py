@@ -8,7 +8,13 @@ from webapp.db.models import Item, Location
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import NotFound
 from webapp.services.catalogue import find_item, find_location
-from webapp.services.projection import Projection, compute_projection, projection_differences, stored_projection, verify_chains
+from webapp.services.projection import (
+    Projection,
+    compute_projection,
+    projection_differences,
+    stored_projection,
+    verify_chains,
+)
 
 MAX_PROBLEMS = 20
 
