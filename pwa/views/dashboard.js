@@ -9,6 +9,7 @@ import { alertsPanel, discrepancyPanel, ordersPanel, queuesPanel, reconcilePanel
 import { h, setChildren } from "./ui.js";
 
 const REREAD_MS = 300; // events in a burst cause one re-read
+const HEARD_KEPT = 500;
 // Time alone makes an order stuck (no event says so): the whole dashboard is read again this often.
 const TIME_PASSES_MS = 60_000;
 
@@ -19,6 +20,7 @@ export function dashboardView() {
   let rereadTimer = null;
   let minuteTimer = null;
   let gone = false;
+  const heard = []; // the latest events, to apply again over a re-read that may not hold them
 
   const act = {
     async acknowledge(alert) {
@@ -29,12 +31,12 @@ export function dashboardView() {
     async resolveException(x) {
       const note = await textDialog({ message: `Resolve ${x.code.replace("_", " ")}`, detail: x.detail, label: "Note" });
       if (note === null) return;
-      if (await attempt(() => postJson(`/api/v1/exceptions/${x.id}/resolve`, { note }), "Resolved")) rereadQueues();
+      if (await attempt(() => postJson(`/api/v1/exceptions/${x.id}/resolve`, { note }), "Resolved")) rereadAll(); // the heat map and summary count it too
     },
     async resolveReject(r) {
       const note = await textDialog({ message: `Resolve reject: ${r.code.replace("_", " ")}`, detail: r.message, label: "Note" });
       if (note === null) return;
-      if (await attempt(() => postJson(`/api/v1/rejects/${r.id}/resolve`, { note }), "Resolved")) rereadQueues();
+      if (await attempt(() => postJson(`/api/v1/rejects/${r.id}/resolve`, { note }), "Resolved")) rereadAll(); // the heat map and summary count it too
     },
     async resubmit(r) {
       const text = await textDialog({ message: "Fix and send again", detail: r.message, label: "Movement (JSON)",
@@ -50,12 +52,12 @@ export function dashboardView() {
       if (!result) return;
       if (result.status === "rejected") feedback.failure("Still refused", result.error?.message);
       else feedback.success("Sent again", result.status);
-      rereadQueues();
+      rereadAll();
     },
     async reconcile(scope) {
-      const query = scope.item ? `item=${encodeURIComponent(scope.item)}` : `zone=${encodeURIComponent(scope.zone)}`;
+      const path = scope.item ? `items/${encodeURIComponent(scope.item)}` : `zones/${encodeURIComponent(scope.zone)}`;
       try {
-        state.reconcile = await getJson(`/api/v1/reconcile?${query}`);
+        state.reconcile = await getJson(`/api/v1/reconcile/${path}`);
       } catch (error) {
         state.reconcile = { ok: false, error: error.message, ...scope };
       }
@@ -87,8 +89,10 @@ export function dashboardView() {
 
   async function load() {
     try {
-      state.board = await getJson("/api/v1/dashboard");
+      const board = await getJson("/api/v1/dashboard");
+      state.board = board;
       state.problem = null;
+      for (const event of heard) if (event.seq > board.last_seq) applyEvent(event, true);
     } catch (error) {
       state.problem = error.code === "offline" ? "The dashboard needs a connection" : error.message;
     }
@@ -116,13 +120,21 @@ export function dashboardView() {
 
   function apply(event) {
     if (!state.board) return;
+    heard.push(event);
+    if (heard.length > HEARD_KEPT) heard.shift();
+    applyEvent(event, false);
+    render();
+  }
+
+  // `replay`: an event heard while a re-read was on its way, applied again on top of the fresh read (only what
+  // the read cannot already hold: seq above its last_seq), without asking for another read.
+  function applyEvent(event, replay) {
     const data = event.data || {};
     if (event.topic === "movements") applyMovement(data);
     else if (event.topic === "orders") applyOrderStep(data);
-    else if (event.topic === "alerts") applyAlert(data);
-    else if (event.topic === "exceptions") { state.board.exceptions.open_total += 1; rereadQueues(); }
-    else if (event.topic === "counts") rereadAll();
-    render();
+    else if (event.topic === "alerts") applyAlert(data, replay);
+    else if (event.topic === "exceptions" && !replay) { state.board.exceptions.open_total += 1; rereadQueues(); }
+    else if (event.topic === "counts" && !replay) rereadAll();
   }
 
   function applyMovement(m) {
@@ -146,10 +158,10 @@ export function dashboardView() {
     if (step.from && step.to) state.board.orders.stuck = state.board.orders.stuck.filter((o) => o.number !== step.number);
   }
 
-  function applyAlert(alert) {
+  function applyAlert(alert, replay) {
     const alerts = state.board.alerts.filter((a) => a.id !== alert.id);
     state.board.alerts = alert.acknowledged_at ? alerts : [alert, ...alerts];
-    if (!alert.acknowledged_at) feedback.failure("Alert", alert.message);
+    if (!alert.acknowledged_at && !replay) feedback.failure("Alert", alert.message);
   }
 
   const status = h("p", { class: "dash-status", id: "dash-live", "aria-live": "polite" });

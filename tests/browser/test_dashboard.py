@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.floor import item_barcodes, move_stock, open_screen, phone, receive_stock_on_server, sign_in
+from tests.browser.floor import (
+    item_barcodes,
+    move_stock,
+    open_screen,
+    phone,
+    receive_stock_on_server,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "dashboard"

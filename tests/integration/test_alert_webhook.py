@@ -29,7 +29,7 @@ class Webhook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.received.append((json.loads(body), self.headers["Content-Type"], time.monotonic()))
                 hook.release.wait(30)

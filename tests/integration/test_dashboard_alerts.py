@@ -2,8 +2,11 @@
 boundary, one alert per cause (not one per check), acknowledge, the dashboard's aggregates in one read, and
 reconcile of a SKU or a zone."""
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, text
 
 from tests.conftest import bearer
@@ -14,8 +17,6 @@ from webapp.db.order_tables import SalesOrder
 from webapp.extensions import db
 from webapp.services import alerts
 from webapp.services.webhook import SENDER
-
-import pytest
 
 
 @pytest.fixture
@@ -136,12 +137,13 @@ def test_the_dashboard_reads_orders_queues_zones_trend_and_discrepancies_in_one_
     assert len(board["dispatch_trend"]) == 24 and board["dispatch_trend"][-1]["qty"] == 2
     assert {a["kind"] for a in board["alerts"]} >= {"stuck_order", "negative_stock"}
     assert client.get("/api/v1/dashboard?warehouse=NOPE", headers=sup).status_code == 404
+    assert client.get("/api/v1/dashboard?warehouse=", headers=sup).status_code == 400
     assert client.get("/api/v1/dashboard", headers=bearer(site["picker"])).status_code == 403
 
 
 def test_reconcile_of_a_sku_or_a_zone_names_a_tampered_movement_and_offers_a_count(app, client, site):
     sup = bearer(site["sup"])
-    clean = client.get("/api/v1/reconcile?item=SKU-2", headers=sup).get_json()
+    clean = client.get("/api/v1/reconcile/items/SKU-2", headers=sup).get_json()
     assert clean["ok"] is True and clean["items"] == ["SKU-2"] and clean["movements_checked"] == 1
     assert clean["count"] == {"items": ["SKU-2"]}
     with db.engine.begin() as conn:  # someone with the database's superuser rights edits a receipt by hand
@@ -150,13 +152,42 @@ def test_reconcile_of_a_sku_or_a_zone_names_a_tampered_movement_and_offers_a_cou
         else:
             conn.execute(text("ALTER TABLE movement DISABLE TRIGGER movement_append_only"))
         conn.execute(text("UPDATE movement SET qty_base = 11 WHERE item_id = (SELECT id FROM item WHERE sku = 'SKU-1')"))
-    broken = client.get("/api/v1/reconcile?item=SKU-1", headers=sup).get_json()
+    broken = client.get("/api/v1/reconcile/items/SKU-1", headers=sup).get_json()
     assert broken["ok"] is False and "stored fields no longer match its hash" in broken["problems"][0]
-    assert client.get("/api/v1/reconcile?item=SKU-2", headers=sup).get_json()["ok"] is True
-    zone = client.get("/api/v1/reconcile?zone=WH1-Z", headers=sup).get_json()
+    assert client.get("/api/v1/reconcile/items/SKU-2", headers=sup).get_json()["ok"] is True
+    zone = client.get("/api/v1/reconcile/zones/WH1-Z", headers=sup).get_json()
     assert zone["ok"] is False and zone["items"] == ["SKU-1", "SKU-2"] and zone["count"] == {"zone": "WH1-Z"}
     offered = client.post("/api/v1/counts", json=zone["count"], headers=sup)
     assert offered.status_code == 201, offered.get_json()
-    for bad, code in (("", 400), ("?item=SKU-1&zone=WH1-Z", 400), ("?item=NOPE", 404), ("?zone=A-01", 404)):
-        response = client.get(f"/api/v1/reconcile{bad}", headers=sup)
+    for bad, code in (("items/NOPE", 404), ("zones/A-01", 404), ("zones/NOPE", 404)):
+        response = client.get(f"/api/v1/reconcile/{bad}", headers=sup)
         assert response.status_code == code and "error" in response.get_json(), bad
+
+
+def test_cron_alerts_check_raises_what_holds_once(app, client, site):
+    place_order(client, site["sup"], "SO-CRON")
+    age_order("SO-CRON", 45)
+    first = app.test_cli_runner().invoke(args=["alerts", "check"])
+    assert first.exit_code == 0 and "raised 1," in first.output and "Order SO-CRON has been validated for 45 min" in first.output
+    again = app.test_cli_runner().invoke(args=["alerts", "check"])
+    assert again.exit_code == 0 and "raised 0," in again.output
+
+
+def test_eight_dashboards_checking_at_the_same_moment_raise_each_alert_once(app, client, site):
+    place_order(client, site["sup"], "SO-RACE")
+    age_order("SO-RACE", 40)
+    barrier = threading.Barrier(8)
+
+    def one_check(_n) -> int:
+        with db.unit_of_work() as s:  # its own connection and transaction, like a request's
+            barrier.wait()
+            return len(alerts.check(s, app.config))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        raised = list(pool.map(one_check, range(8)))
+    assert sum(raised) == 1, raised
+    with db.unit_of_work() as s:
+        rows = s.scalars(select(Alert)).all()
+        assert [(r.kind, r.cause.startswith("stuck_order:SO-RACE:validated:"), r.cause.endswith("#1")) for r in rows] \
+            == [("stuck_order", True, True)]
+    assert [e["kind"] for e in alert_events()] == ["stuck_order"]

@@ -121,6 +121,8 @@ CONTRACT_ROLES = {
     ("get", "/api/v1/transfer-orders"): ORDER_MANAGERS | {"receiver", "picker"},
     ("get", "/api/v1/transfer-orders/{number}"): ORDER_MANAGERS | {"receiver", "picker"},
     ("post", "/api/v1/transfer-orders/{number}/close"): ORDER_MANAGERS,
+    ("get", "/api/v1/reconcile/items/{item}"): {"supervisor", "admin"},
+    ("get", "/api/v1/reconcile/zones/{zone}"): {"supervisor", "admin"},
 }
 
 

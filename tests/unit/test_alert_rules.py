@@ -1,11 +1,11 @@
 """Alert rules: when an order counts as stuck (exact at the boundary), the webhook's backoff, the dashboard's
 zones and hourly buckets."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from webapp.domain.alerts import is_stuck, stuck_order, webhook_backoff_s, webhook_text
 from webapp.domain.dashboard import bucket_by_hour, zone_of
 
-NOW = datetime(2026, 11, 27, 14, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 14, 0, 0, tzinfo=UTC)
 
 
 def test_an_order_29_minutes_59_seconds_in_picking_is_not_stuck_but_at_30_minutes_it_is():

@@ -6,9 +6,15 @@ from sqlalchemy.orm import Session
 from webapp.db.ledger_tables import Movement, StockLevel
 from webapp.db.models import Item, Location
 from webapp.domain.clock import format_instant, utcnow
-from webapp.domain.errors import DomainError, NotFound
+from webapp.domain.errors import NotFound
 from webapp.services.catalogue import find_item, find_location
-from webapp.services.projection import Projection, compute_projection, projection_differences, stored_projection, verify_chains
+from webapp.services.projection import (
+    Projection,
+    compute_projection,
+    projection_differences,
+    stored_projection,
+    verify_chains,
+)
 
 MAX_PROBLEMS = 20
 
@@ -36,8 +42,7 @@ def _scoped(projection: Projection, item_ids: set[int], location_ids: set[int] |
 
 
 def reconcile(session: Session, *, item: str | None = None, zone: str | None = None) -> dict:
-    if bool(item) == bool(zone):
-        raise DomainError("missing_field", "name either an item (SKU or barcode) or a zone", field="item")
+    assert bool(item) != bool(zone), "reconcile one item or one zone"
     location_ids = None
     if item:
         found = find_item(session, item)

@@ -19,10 +19,13 @@ WAREHOUSE_PARAMETER = {"name": "warehouse", "in": "query", "schema": CODE_SCHEMA
 
 
 def _code(name: str) -> str | None:
-    value = (request.args.get(name) or "").strip()
-    if len(value) > 64 or "\x00" in value:
-        raise ApiError(400, "invalid_field", f"{name} is a code of at most 64 characters", field=name)
-    return value or None
+    """An optional code in the query; named but empty is a 400, as the schema says (minLength 1)."""
+    if name not in request.args:
+        return None
+    value = request.args[name]
+    if not value or len(value) > 64 or "\x00" in value:
+        raise ApiError(400, "invalid_field", f"{name} is a code of 1 to 64 characters", field=name)
+    return value.strip() or None
 
 
 def check_alerts() -> None:
@@ -40,6 +43,8 @@ def check_alerts() -> None:
               parameters=[WAREHOUSE_PARAMETER], responses={"200": "the dashboard", "404": "unknown_warehouse"})
 def get_dashboard():
     code = _code("warehouse")
+    with db.read_snapshot() as s:
+        resolve_warehouse(s, code)  # a wrong warehouse is a 4xx before anything is written
     check_alerts()
     with db.read_snapshot() as s:
         result = dashboard.dashboard(s, resolve_warehouse(s, code), current_app.config)
@@ -58,9 +63,10 @@ def list_alerts():
     show_all = request.args.get("all", "false")
     if show_all not in ("true", "false"):
         raise ApiError(400, "invalid_field", "all is true or false", field="all")
+    with db.read_snapshot() as s:
+        warehouse_id = resolve_warehouse(s, code).id if code else None
     check_alerts()
     with db.unit_of_work() as s:
-        warehouse_id = resolve_warehouse(s, code).id if code else None
         page = alerts.list_alerts(s, warehouse_id=warehouse_id, include_acknowledged=show_all == "true",
                                   before=before, limit=limit)
     return jsonify(page)
@@ -76,15 +82,22 @@ def acknowledge_alert(alert_id: int):
     return jsonify(answer)
 
 
-@api_endpoint(api, "/reconcile", "GET", roles=SUPERVISORS,
-              summary="Verify one SKU's or one zone's hash chains and projection against the ledger now; the answer "
-                      "offers the body of a count for it (POST /api/v1/counts)",
-              parameters=[{"name": "item", "in": "query", "schema": CODE_SCHEMA, "description": "a SKU or barcode"},
-                          {"name": "zone", "in": "query", "schema": CODE_SCHEMA, "description": "a zone code"}],
-              responses={"200": "the result: ok, problems, count", "400": "missing_field",
-                         "404": "unknown_item / unknown_zone"})
-def reconcile_scope():
-    item, zone = _code("item"), _code("zone")
+RECONCILE_RESPONSES = {"200": "the result: ok, problems, and the count to offer (the body of POST /api/v1/counts)"}
+
+
+@api_endpoint(api, "/reconcile/items/<item>", "GET", roles=SUPERVISORS,
+              summary="Verify one item's hash chains and projection against the ledger now (a SKU or any barcode)",
+              responses={**RECONCILE_RESPONSES, "404": "unknown_item"})
+def reconcile_item(item: str):
     with db.read_snapshot() as s:
-        result = reconcile.reconcile(s, item=item, zone=zone)
+        result = reconcile.reconcile(s, item=item)
+    return jsonify(result)
+
+
+@api_endpoint(api, "/reconcile/zones/<zone>", "GET", roles=SUPERVISORS,
+              summary="Verify the hash chains and projection of every item in one zone against the ledger now",
+              responses={**RECONCILE_RESPONSES, "404": "unknown_zone"})
+def reconcile_zone(zone: str):
+    with db.read_snapshot() as s:
+        result = reconcile.reconcile(s, zone=zone)
     return jsonify(result)
