@@ -109,7 +109,7 @@ export function reorderView() {
     state.key = null;
     const n = made.drafts.length;
     accept(n ? `${n} new draft${n === 1 ? "" : "s"}` + (made.without_supplier.length
-      ? `; no supplier: ${made.without_supplier.join(", ")}` : "") : "Nothing new to order", n ? "ok" : "info");
+      ? `; no supplier: ${made.without_supplier.map((w) => w.item).join(", ")}` : "") : "Nothing new to order", n ? "ok" : "info");
   }, "No drafts made") }, "Make drafts");
 
   function changeQty(draft, line) {

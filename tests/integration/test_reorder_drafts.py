@@ -37,7 +37,7 @@ def test_drafts_are_grouped_by_supplier_and_nothing_is_ordered_or_in_transit_unt
     by_supplier = {d["supplier"]: [(l["item"], l["qty"], l["reorder_point"], l["position"]) for l in d["lines"]]
                    for d in made["drafts"]}
     assert by_supplier == {"SUP": [("SKU-1", 24, 10, 4)], "FAST": [("SKU-2", 6, 5, 0)], None: [("SKU-3", 3, 3, 1)]}
-    assert made["without_supplier"] == ["SKU-3"]
+    assert made["without_supplier"] == [{"warehouse": "WH1", "item": "SKU-3"}]
     # Drafted is not ordered: no purchase order, nothing in transit.
     assert client.get("/api/v1/purchase-orders", headers=bearer(boss)).get_json()["items"] == []
     assert stock(client, boss, "SKU-1")["in_transit"] == 0
@@ -138,6 +138,13 @@ def test_the_dynamic_point_counts_dispatches_by_the_warehouses_own_calendar_days
                                              for l in d["lines"]]) for d in made["drafts"]] == \
         [("SLOW", "WH2", [("SKU-1", 30, 4, 27)])]
     assert stock(client, boss, "SKU-1")["in_transit"] == 0
+    # No warehouse named: every warehouse is drafted, each on its own draft; SKU-1 already waits on WH2's.
+    client.patch("/api/v1/items/SKU-2", json={"supplier": "SLOW", "safety_stock": 5}, headers=bearer(admin))
+    with db.unit_of_work() as s:
+        everywhere = generate_drafts(s, DraftRequest(None, "dynamic", 1), None, now)
+    assert everywhere["warehouses"] == ["WH1", "WH2"]
+    assert [(d["warehouse"], d["supplier"], [(l["item"], l["qty"]) for l in d["lines"]])
+            for d in everywhere["drafts"]] == [("WH1", "SLOW", [("SKU-2", 6)]), ("WH2", "SLOW", [("SKU-2", 6)])]
     verify_clean(app)
 
 
