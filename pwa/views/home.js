@@ -14,8 +14,8 @@ const WORK = [
   { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
   { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
-  { href: "#/reorder", label: "Reorder", roles: ["supervisor", "admin"], note: "draft purchase orders to approve" },
-  { href: "#/reports", label: "Reports", roles: ["supervisor", "admin"], note: "stock value, slow movers, turnover" },
+  { href: "#/reorder", label: "Reorder", roles: ["supervisor", "admin"], note: "drafts to approve" },
+  { href: "#/reports", label: "Reports", roles: ["supervisor", "admin"] },
 ];
 
 export function homeView({ user }) {
