@@ -30,7 +30,7 @@ def test_a_supervisor_edits_a_reorder_draft_on_a_tablet_and_approving_it_makes_t
     assert status == 201
     for sku in ("BT-RO-1", "BT-RO-2"):  # nothing on hand, a point of 10: both below it
         status, body = live_server.api("POST", "/api/v1/items", admin, {"sku": sku, "name": f"Reorder test {sku}",
-                                                                       "reorder_point": 10, "reorder_qty": 12})
+                                                                       "reorder_point": 10, "reorder_qty": 12, "unit_cost": 3.5})
         assert status == 201, body
         assert live_server.api("PATCH", f"/api/v1/items/{sku}", admin, {"supplier": SUPPLIER})[0] == 200
 
