@@ -27,6 +27,8 @@ const WORK = [
   // Tablet-first supervisor screens: on a phone's home there is no room left (the scan work comes first).
   { href: "#/history", label: "History", roles: ["supervisor", "admin"], note: "movements, corrections", wide: true },
   { href: "#/expiry", label: "Expiry", roles: ["supervisor", "admin"], note: "lots expiring soon", wide: true },
+  { href: "#/reorder", label: "Reorder", roles: ["supervisor", "admin"], note: "drafts to approve" },
+  { href: "#/reports", label: "Reports", roles: ["supervisor", "admin"] },
 ];
 
 export function homeView({ user }) {

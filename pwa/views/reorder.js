@@ -28,6 +28,12 @@ async function send(method, path, body) {
   return answer;
 }
 
+// 123456 cents → "1,234.56" (unit costs today; the purchase order carries no prices).
+function money(cents) {
+  const whole = Math.trunc(Math.abs(cents) / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${cents < 0 ? "-" : ""}${whole}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
+}
+
 export function reorderView() {
   const state = { drafts: [], method: "static", last: null, loading: true, key: null, busy: false };
   const el = h("section", { class: "screen wide-screen", id: "reorder-screen" });
@@ -47,12 +53,13 @@ export function reorderView() {
 
   function draftCard(draft) {
     const units = draft.lines.reduce((n, l) => n + l.qty, 0);
+    const cents = draft.lines.reduce((n, l) => n + l.value_cents, 0);
     const title = draft.supplier ? `${draft.supplier} · ${draft.supplier_name}` : "No supplier";
     return h("article", { class: `card draft ${draft.supplier ? "" : "attention"}`, id: `draft-${draft.id}`,
       dataset: { supplier: draft.supplier || "", draft: String(draft.id) } },
     h("div", { class: "draft-head" }, h("p", { class: "card-title" }, title),
       h("p", { class: "muted" }, draft.supplier ? `${draft.warehouse} · lead time ${draft.lead_time_days} days · `
-        + `${draft.lines.length} line${draft.lines.length === 1 ? "" : "s"}, ${units} units` : `${draft.warehouse} · `
+        + `${draft.lines.length} line${draft.lines.length === 1 ? "" : "s"}, ${units} units, value ${money(cents)}` : `${draft.warehouse} · `
         + "give these items a supplier, then make drafts again")),
     // The decision sits at the top: a long draft must not hide its Approve button below the fold.
     h("div", { class: "draft-actions" },
@@ -109,7 +116,7 @@ export function reorderView() {
     state.key = null;
     const n = made.drafts.length;
     accept(n ? `${n} new draft${n === 1 ? "" : "s"}` + (made.without_supplier.length
-      ? `; no supplier: ${made.without_supplier.join(", ")}` : "") : "Nothing new to order", n ? "ok" : "info");
+      ? `; no supplier: ${made.without_supplier.map((w) => w.item).join(", ")}` : "") : "Nothing new to order", n ? "ok" : "info");
   }, "No drafts made") }, "Make drafts");
 
   function changeQty(draft, line) {

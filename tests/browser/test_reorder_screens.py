@@ -22,14 +22,15 @@ def _shoot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def test_a_supervisor_edits_a_reorder_draft_on_a_tablet_and_approving_it_makes_the_purchase_order(chromium, live_server):
+def test_a_supervisor_edits_a_reorder_draft_on_a_tablet_and_approving_it_makes_the_purchase_order(chromium,
+                                                                                                 live_server):
     admin = live_server.token("admin")
     status, _ = live_server.api("POST", "/api/v1/suppliers", admin, {"code": SUPPLIER, "name": "Browser Test Parts",
                                                                      "lead_time_days": 4})
     assert status == 201
     for sku in ("BT-RO-1", "BT-RO-2"):  # nothing on hand, a point of 10: both below it
         status, body = live_server.api("POST", "/api/v1/items", admin, {"sku": sku, "name": f"Reorder test {sku}",
-                                                                       "reorder_point": 10, "reorder_qty": 12})
+                                                                       "reorder_point": 10, "reorder_qty": 12, "unit_cost": 3.5})
         assert status == 201, body
         assert live_server.api("PATCH", f"/api/v1/items/{sku}", admin, {"supplier": SUPPLIER})[0] == 200
 
@@ -64,6 +65,7 @@ def test_a_supervisor_edits_a_reorder_draft_on_a_tablet_and_approving_it_makes_t
         assert status == 200 and po["state"] == "open" and po["supplier"] == SUPPLIER
         assert [(line["item"], line["ordered"]) for line in po["lines"]] == [("BT-RO-1", 30), ("BT-RO-2", 12)]
         assert live_server.api("GET", "/api/v1/stock/BT-RO-1", admin)[1]["in_transit"] == 30
+        page.wait_for_selector("#flash", state="hidden")
         _shoot(page, "reorder-approved-tablet")
 
         open_screen(page, "#/reports/inventory-value-by-zone", "Reports")

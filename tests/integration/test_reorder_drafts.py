@@ -37,7 +37,7 @@ def test_drafts_are_grouped_by_supplier_and_nothing_is_ordered_or_in_transit_unt
     by_supplier = {d["supplier"]: [(l["item"], l["qty"], l["reorder_point"], l["position"]) for l in d["lines"]]
                    for d in made["drafts"]}
     assert by_supplier == {"SUP": [("SKU-1", 24, 10, 4)], "FAST": [("SKU-2", 6, 5, 0)], None: [("SKU-3", 3, 3, 1)]}
-    assert made["without_supplier"] == ["SKU-3"]
+    assert made["without_supplier"] == [{"warehouse": "WH1", "item": "SKU-3"}]
     # Drafted is not ordered: no purchase order, nothing in transit.
     assert client.get("/api/v1/purchase-orders", headers=bearer(boss)).get_json()["items"] == []
     assert stock(client, boss, "SKU-1")["in_transit"] == 0
@@ -138,4 +138,43 @@ def test_the_dynamic_point_counts_dispatches_by_the_warehouses_own_calendar_days
                                              for l in d["lines"]]) for d in made["drafts"]] == \
         [("SLOW", "WH2", [("SKU-1", 30, 4, 27)])]
     assert stock(client, boss, "SKU-1")["in_transit"] == 0
+    # No warehouse named: every warehouse is drafted, each on its own draft; SKU-1 already waits on WH2's.
+    client.patch("/api/v1/items/SKU-2", json={"supplier": "SLOW", "safety_stock": 5}, headers=bearer(admin))
+    with db.unit_of_work() as s:
+        everywhere = generate_drafts(s, DraftRequest(None, "dynamic", 1), None, now)
+    assert everywhere["warehouses"] == ["WH1", "WH2"]
+    assert [(d["warehouse"], d["supplier"], [(l["item"], l["qty"]) for l in d["lines"]])
+            for d in everywhere["drafts"]] == [("WH1", "SLOW", [("SKU-2", 6)]), ("WH2", "SLOW", [("SKU-2", 6)])]
     verify_clean(app)
+
+
+def test_making_drafts_again_with_the_same_idempotency_key_makes_them_once(client, make_user):
+    _, boss = _buyer_setup(client, make_user)
+    headers = {**bearer(boss), "Idempotency-Key": "reorder-press-1"}
+    first = client.post("/api/v1/reorder/drafts", json={}, headers=headers)
+    again = client.post("/api/v1/reorder/drafts", json={}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.get_json() == first.get_json()
+    assert len(client.get("/api/v1/reorder/drafts", headers=bearer(boss)).get_json()["items"]) == 3
+
+
+def test_two_supervisors_making_drafts_at_once_draft_each_item_once(client, make_user, app):
+    _, boss = _buyer_setup(client, make_user)
+    other = make_user("bea", "supervisor")
+    start = threading.Barrier(2)
+    answers = []
+
+    def make(token):
+        with app.test_client() as own:
+            start.wait()
+            answers.append(own.post("/api/v1/reorder/drafts", json={}, headers=bearer(token)).status_code)
+
+    threads = [threading.Thread(target=make, args=(t,)) for t in (boss, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [201, 201]
+    drafted = [line["item"] for d in client.get("/api/v1/reorder/drafts", headers=bearer(boss)).get_json()["items"]
+               for line in d["lines"]]
+    assert sorted(drafted) == ["SKU-1", "SKU-2", "SKU-3"]

@@ -13,8 +13,9 @@ from webapp.db.reorder_tables import ReorderDraft, ReorderDraftLine
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.ledger import StockNumbers
-from webapp.domain.reorder import ISSUE_KINDS, ItemPosition, group_by_supplier, suggest, velocity_window
-from webapp.services.catalogue import resolve_warehouse
+from webapp.domain.reorder import (ISSUE_KINDS, ItemPosition, Suggestion, group_by_supplier, suggest,
+                                   velocity_window)
+from webapp.services.catalogue import resolve_warehouse, warehouses
 from webapp.services.purchasing import PoIntake, create_purchase_order
 
 OPEN = "draft"
@@ -58,10 +59,22 @@ def item_positions(session: Session, warehouse: Location, velocity_days: int, no
 
 
 def generate_drafts(session: Session, request: DraftRequest, user_id: int | None, now: datetime | None = None) -> dict:
-    """Drafts, one per supplier, for the items below their point; items already on an open draft are left where
-    they are, and items without a supplier go on a draft of their own that cannot be approved."""
+    """Drafts, one per warehouse and supplier, for the items below their point (no warehouse named: every
+    warehouse); items already on an open draft are left where they are, and items without a supplier go on a
+    draft of their own that cannot be approved."""
     now = now or utcnow()
-    warehouse = resolve_warehouse(session, request.warehouse)
+    chosen = [resolve_warehouse(session, request.warehouse)] if request.warehouse else warehouses(session)
+    created, without_supplier = [], []
+    for warehouse in chosen:  # by id: one lock order
+        drafts, without = _drafts_for(session, warehouse, request, user_id, now)
+        created += drafts
+        without_supplier += [{"warehouse": warehouse.code, "item": s.sku} for s in without]
+    return {"warehouses": [w.code for w in chosen], "method": request.method, "velocity_days": request.velocity_days,
+            "drafts": [draft_json(session, d) for d in created], "without_supplier": without_supplier}
+
+
+def _drafts_for(session: Session, warehouse: Location, request: DraftRequest, user_id: int | None,
+                now: datetime) -> tuple[list[ReorderDraft], list[Suggestion]]:
     # One generation per warehouse at a time, so two supervisors pressing at once never draft an item twice.
     session.execute(select(Location.id).where(Location.id == warehouse.id).with_for_update())
     drafted = set(session.scalars(
@@ -85,9 +98,7 @@ def generate_drafts(session: Session, request: DraftRequest, user_id: int | None
                                          reorder_point=s.point, position=s.position))
         created.append(draft)
     session.flush()
-    return {"warehouse": warehouse.code, "method": request.method, "velocity_days": request.velocity_days,
-            "drafts": [draft_json(session, d) for d in created],
-            "without_supplier": [s.sku for s in without]}
+    return created, without
 
 
 def draft_json(session: Session, draft: ReorderDraft) -> dict:

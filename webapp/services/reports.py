@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
 from webapp.db.models import Item, Location
 from webapp.domain.clock import format_instant, utcnow
+from webapp.domain.ledger import EFFECTS
 from webapp.domain.reorder import ISSUE_KINDS, suggest
 from webapp.domain.reports import ON_HAND_SIGN, Column, money, month_starts, turnover
 from webapp.services.catalogue import resolve_warehouse, warehouses
@@ -83,7 +84,7 @@ def value_by_zone(session: Session, warehouse: str | None = None) -> dict:
 def slow_movers(session: Session, days: int = 90, warehouse: str | None = None, now: datetime | None = None) -> dict:
     """Items holding stock that no movement has touched (a count or a short is no movement) for `days` days."""
     since = (now or utcnow()) - timedelta(days=days)
-    moving = [kind for kind, effect in ON_HAND_SIGN.items() if kind not in ("count", "short")]
+    moving = [kind for kind, effect in EFFECTS.items() if effect != "record"]
     last = (select(Movement.item_id, Movement.warehouse_id, func.max(Movement.occurred_at).label("at"))
             .where(Movement.kind.in_(moving)).group_by(Movement.item_id, Movement.warehouse_id).subquery())
     rows = []
