@@ -10,6 +10,9 @@ from datetime import timedelta
 from webapp.domain.errors import Conflict, DomainError
 
 KEY_MAX_LEN = 64
+# check_key's rule as the OpenAPI document states it: a header value is Latin-1, and of that str.isprintable()
+# refuses the C0 and C1 controls, DEL, the no-break space (U+00A0) and the soft hyphen (U+00AD).
+KEY_PATTERN = r"^[^\x00-\x1f\x7f-\xa0\xad]+$"
 WINDOW = timedelta(hours=24)
 
 

@@ -12,7 +12,7 @@ from flask import current_app, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp.domain.idempotency import KEY_MAX_LEN, check_key, judge_retry, request_fingerprint
+from webapp.domain.idempotency import KEY_MAX_LEN, KEY_PATTERN, check_key, judge_retry, request_fingerprint
 from webapp.extensions import db
 from webapp.services import idempotency
 
@@ -22,7 +22,7 @@ HEADER_PARAMETER = {
     "description": "Any unique string (a UUID) per creating request. The same key with the same body within "
                    "24 hours answers the original status and body and creates nothing; with another body → "
                    "409 idempotency_conflict. Keys are per person.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LEN},
+    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_LEN, "pattern": KEY_PATTERN},
 }
 
 
