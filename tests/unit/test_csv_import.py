@@ -75,3 +75,9 @@ def test_a_file_longer_than_the_limit_is_refused_as_too_large():
 def test_a_unicode_line_separator_inside_a_cell_does_not_split_the_row():
     parsed = parse_file("number,item,qty\nSO-1,SKU\u20281,2\nSO-2,SKU-1,1\r\nSO-3,SKU-1,1\r".encode(), ORDERS)
     assert parsed.bad == [] and [g.rows for g in parsed.groups] == [[2], [3], [4]]
+
+
+def test_a_bad_row_whose_number_is_a_formula_is_reported_with_the_formula_defused():
+    parsed = parse_file(b'number,item,qty\n"=HYPERLINK(""http://evil"",""x"")",SKU-1,0\n', ORDERS)
+    [bad] = [b.as_json() for b in parsed.bad]
+    assert bad["number"].startswith("'=HYPERLINK") and bad["code"] == "invalid_quantity"
