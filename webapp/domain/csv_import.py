@@ -8,10 +8,11 @@ together: an order is never created with a line missing.
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from webapp.domain.clock import parse_date_or_instant
 from webapp.domain.errors import DomainError
@@ -231,8 +232,7 @@ def _records(data: bytes):
     """(first line number, cells) of each record. Bytes that are not UTF-8 become lone surrogates, so a row is
     found bad on its own instead of the whole file failing to decode."""
     body = data.decode("utf-8", errors="surrogateescape")
-    if body.startswith("\ufeff"):
-        body = body[1:]
+    body = body.removeprefix("\ufeff")
     # newline="": the csv module finds line ends itself (a quoted cell may hold one; U+2028 is no line end).
     reader = csv.reader(io.StringIO(body, newline=""))
     line = 1

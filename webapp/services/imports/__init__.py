@@ -5,8 +5,8 @@ Each group runs in a savepoint of the request's transaction, so a bad group is u
 the good ones; a dry run does exactly the same work and undoes every savepoint, so what it promises is what
 the real import does.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy.orm import Session
 

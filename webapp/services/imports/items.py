@@ -7,7 +7,18 @@ from sqlalchemy.orm import Session
 
 from webapp.db.models import Item
 from webapp.domain.checkdigit import normalise_gtin
-from webapp.domain.csv_import import STOCK_FIGURE, Column, Group, Layout, choice, code_list, decimal, echo, quantity, text
+from webapp.domain.csv_import import (
+    STOCK_FIGURE,
+    Column,
+    Group,
+    Layout,
+    choice,
+    code_list,
+    decimal,
+    echo,
+    quantity,
+    text,
+)
 from webapp.domain.errors import Conflict
 from webapp.domain.locations import TEMPERATURE_ZONES
 from webapp.domain.roles import CATALOGUE_EDITORS

@@ -1,7 +1,16 @@
 """Reading an import file (webapp/domain/csv_import.py): rows, fields, groups and the reasons a person reads."""
 import pytest
 
-from webapp.domain.csv_import import (Column, FileError, Layout, TooManyRows, echo, parse_file, quantity, text)
+from webapp.domain.csv_import import (
+    Column,
+    FileError,
+    Layout,
+    TooManyRows,
+    echo,
+    parse_file,
+    quantity,
+    text,
+)
 
 ORDERS = Layout(key="number", lines=True, columns=(
     Column("number", text(64), required=True, per_number=True),
@@ -28,7 +37,7 @@ def test_rows_of_one_number_make_one_order_with_its_lines_in_file_order():
 
 
 def test_a_row_is_numbered_where_it_starts_in_the_file_even_after_a_cell_over_two_lines():
-    data = 'number,item,qty\nSO-1,"SKU\n1",2\n\nSO-2,SKU-1,x\n'.encode()
+    data = b'number,item,qty\nSO-1,"SKU\n1",2\n\nSO-2,SKU-1,x\n'
     parsed = parse_file(data, ORDERS)
     assert [(b.row, b.code) for b in parsed.bad] == [(5, "invalid_quantity")]
     assert parsed.groups[0].lines == [{"item": "SKU\n1", "qty": 2}]
