@@ -17,7 +17,7 @@ from typing import Any
 from webapp.domain.clock import parse_date_or_instant
 from webapp.domain.errors import DomainError
 
-MAX_ROWS = 5000  # one import is one transaction: a bigger file is split by whoever sends it
+MAX_ROWS = 1000  # one request: at ~30 ms an order a bigger file would outlast an HTTP timeout; split it
 MAX_ECHO = 40  # characters of a cell repeated back in a reason
 # Quantities on a line and stock figures of an item: the API's own limits (web/api/schema.py Quantity()).
 LINE_QTY = (1, 1_000_000)
