@@ -21,7 +21,7 @@ async function postFile(path, file) {
   let csrf = await db.getMeta("csrf");
   for (let attempt = 0; ; attempt += 1) {
     const response = await serverFetch(path, { method: "POST", body: file,
-      headers: { "Content-Type": "text/csv", "X-CSRF-Token": csrf || "" } }, 60_000);
+      headers: { "Content-Type": "text/csv", "X-CSRF-Token": csrf || "" } }, 120_000); // a long file takes a while: the server answers after the last row
     const body = await response.json().catch(() => null);
     if (response.status === 403 && body?.error?.code === "csrf_failed" && attempt === 0) {
       const me = await (await serverFetch("/api/v1/me")).json();

@@ -1,12 +1,14 @@
 """CSV imports, one kind per module: each gives its columns (a Layout) and how one group of rows becomes one
 record (`import_group`, answering "created" or "already_there", raising for a bad group).
 
-Each group runs in a savepoint of the request's transaction, so a bad group is undone alone and never blocks
-the good ones; a dry run does exactly the same work and undoes every savepoint, so what it promises is what
-the real import does.
+Each number is its own transaction: a bad one is undone alone and never blocks the good ones, and a long file
+never holds the database (SQLite's one writer) away from the floor's scans between numbers. A file cut short
+(a crash, a timeout) is finished by importing it again. A dry run does exactly the same work and rolls each
+transaction back, so what it promises is what the real import does.
 """
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -24,18 +26,19 @@ class ImportKind:
 
 
 class _Undo(Exception):
-    """Leaves a dry run's savepoint, undoing what it did."""
+    """Leaves a dry run's transaction, undoing what it did."""
 
 
-def run_import(session: Session, kind: ImportKind, data: bytes, *, dry_run: bool, user_id: int | None) -> dict:
+def run_import(unit_of_work: Callable[[], AbstractContextManager[Session]], kind: ImportKind, data: bytes, *,
+               dry_run: bool, user_id: int | None) -> dict:
     parsed = parse_file(data, kind.layout)
     created, already_there = [], []
     for group in parsed.groups:
         try:
-            with session.begin_nested():
+            with unit_of_work() as session:
                 outcome = kind.import_group(session, group, user_id)
                 if dry_run:
-                    raise _Undo
+                    raise _Undo  # the unit of work rolls back on any exception
         except _Undo:
             pass
         except (DomainError, RowError, BadLines) as err:

@@ -7,7 +7,18 @@ from sqlalchemy.orm import Session
 
 from webapp.db.models import Item
 from webapp.domain.checkdigit import normalise_gtin
-from webapp.domain.csv_import import STOCK_FIGURE, Column, Group, Layout, choice, code_list, decimal, echo, quantity, text
+from webapp.domain.csv_import import (
+    STOCK_FIGURE,
+    Column,
+    Group,
+    Layout,
+    choice,
+    code_list,
+    decimal,
+    echo,
+    quantity,
+    text,
+)
 from webapp.domain.errors import Conflict
 from webapp.domain.locations import TEMPERATURE_ZONES
 from webapp.domain.roles import CATALOGUE_EDITORS
@@ -45,11 +56,13 @@ def import_group(session: Session, group: Group, user_id: int | None) -> str:
                     abc_class=f["abc_class"], supplier_code=f["supplier"], temperature=f["temperature"],
                     category=f["category"]))
             return "created"
-        except IntegrityError:
-            # The same file imported at the same moment elsewhere created this SKU first: compare with it.
-            existing = session.scalar(select(Item).where(Item.sku == group.key))
-            if existing is None:
+        except (IntegrityError, Conflict) as err:
+            if isinstance(err, Conflict) and err.code != "sku_taken":
                 raise
+        # The same file imported at the same moment elsewhere created this SKU first: compare with it.
+        existing = session.scalar(select(Item).where(Item.sku == group.key))
+        if existing is None:
+            raise Conflict("sku_taken", f"item {echo(group.key)} is being created by someone else: import again")
     # Only the cells the file fills in are compared: a column left out or left empty says nothing about the item.
     now = item_json(session, existing)
     wanted = {**f, "unit_cost": _cents(f["unit_cost"]), "barcodes": sorted(normalise_gtin(b) for b in f["barcodes"])}

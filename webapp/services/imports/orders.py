@@ -3,7 +3,15 @@ Intake is POST /orders's own: reserved whole or backordered whole; the same numb
 the original, with other content an idempotency_conflict."""
 from sqlalchemy.orm import Session
 
-from webapp.domain.csv_import import LINE_QTY, Column, Group, Layout, decimal, quantity, text
+from webapp.domain.csv_import import (
+    LINE_QTY,
+    Column,
+    Group,
+    Layout,
+    decimal,
+    quantity,
+    text,
+)
 from webapp.domain.roles import ORDER_MANAGERS
 from webapp.services.imports import ImportKind, resolve_lines
 from webapp.services.orders import LineIntake, OrderIntake, intake_order

@@ -6,7 +6,16 @@ from sqlalchemy.orm import Session
 from webapp.db.models import Location, Supplier
 from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine
 from webapp.domain.clock import format_instant
-from webapp.domain.csv_import import LINE_QTY, Column, Group, Layout, date_or_instant, echo, quantity, text
+from webapp.domain.csv_import import (
+    LINE_QTY,
+    Column,
+    Group,
+    Layout,
+    date_or_instant,
+    echo,
+    quantity,
+    text,
+)
 from webapp.domain.errors import Conflict
 from webapp.domain.roles import ORDER_MANAGERS
 from webapp.services.imports import ImportKind, resolve_lines

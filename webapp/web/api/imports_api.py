@@ -46,9 +46,7 @@ def _register(kind: ImportKind) -> None:
 
     def view():
         dry_run, data = _dry_run(), _read_file()
-        with db.unit_of_work() as s:
-            result = run_import(s, kind, data, dry_run=dry_run, user_id=current_user.id)
-        return jsonify(result)
+        return jsonify(run_import(db.unit_of_work, kind, data, dry_run=dry_run, user_id=current_user.id))
 
     view.__name__ = f"import_{kind.name.replace('-', '_')}"
     api_endpoint(api, f"/imports/{kind.name}", "POST", roles=kind.roles,

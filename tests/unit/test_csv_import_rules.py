@@ -1,7 +1,16 @@
 """Reading an import file (webapp/domain/csv_import.py): rows, fields, groups and the reasons a person reads."""
 import pytest
 
-from webapp.domain.csv_import import (Column, FileError, Layout, TooManyRows, echo, parse_file, quantity, text)
+from webapp.domain.csv_import import (
+    Column,
+    FileError,
+    Layout,
+    TooManyRows,
+    echo,
+    parse_file,
+    quantity,
+    text,
+)
 
 ORDERS = Layout(key="number", lines=True, columns=(
     Column("number", text(64), required=True, per_number=True),
@@ -28,7 +37,7 @@ def test_rows_of_one_number_make_one_order_with_its_lines_in_file_order():
 
 
 def test_a_row_is_numbered_where_it_starts_in_the_file_even_after_a_cell_over_two_lines():
-    data = 'number,item,qty\nSO-1,"SKU\n1",2\n\nSO-2,SKU-1,x\n'.encode()
+    data = b'number,item,qty\nSO-1,"SKU\n1",2\n\nSO-2,SKU-1,x\n'
     parsed = parse_file(data, ORDERS)
     assert [(b.row, b.code) for b in parsed.bad] == [(5, "invalid_quantity")]
     assert parsed.groups[0].lines == [{"item": "SKU\n1", "qty": 2}]
@@ -69,9 +78,15 @@ def test_a_row_with_more_filled_cells_than_columns_is_bad_but_trailing_empty_cel
 
 def test_a_file_longer_than_the_limit_is_refused_as_too_large():
     with pytest.raises(TooManyRows):
-        parse_file(b"number,item,qty\n" + b"SO-1,SKU-1,1\n" * 5001, ORDERS)
+        parse_file(b"number,item,qty\n" + b"SO-1,SKU-1,1\n" * 1001, ORDERS)
 
 
 def test_a_unicode_line_separator_inside_a_cell_does_not_split_the_row():
     parsed = parse_file("number,item,qty\nSO-1,SKU\u20281,2\nSO-2,SKU-1,1\r\nSO-3,SKU-1,1\r".encode(), ORDERS)
     assert parsed.bad == [] and [g.rows for g in parsed.groups] == [[2], [3], [4]]
+
+
+def test_a_bad_row_whose_number_is_a_formula_is_reported_with_the_formula_defused():
+    parsed = parse_file(b'number,item,qty\n"=HYPERLINK(""http://evil"",""x"")",SKU-1,0\n', ORDERS)
+    [bad] = [b.as_json() for b in parsed.bad]
+    assert bad["number"].startswith("'=HYPERLINK") and bad["code"] == "invalid_quantity"
