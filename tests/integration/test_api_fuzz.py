@@ -279,7 +279,7 @@ def test_a_time_at_the_edge_of_the_calendar_is_a_4xx(client, warehouse):
 DOMAIN_RULE_400 = {"warehouse_required", "invalid_transition", "invalid_location", "invalid_kind", "cross_warehouse",
                    "invalid_timezone", "parent_required", "invalid_parent", "invalid_image",
                    # a CSV file's header: the schema says text/csv, not which columns its first row names
-                   "empty_file", "missing_column", "unknown_column", "duplicate_column", "wrong_encoding", "invalid_csv"}
+                   "empty_file", "missing_column", "unknown_column", "duplicate_column", "wrong_encoding", "invalid_csv",
                    "invalid_sscc", "po_line_mismatch"}  # an SSCC's check digit; a notice line's purchase-order line
 SCHEMA_EXAMPLES = int(os.environ.get("DOCKHAND_SCHEMA_EXAMPLES", "20"))
 
