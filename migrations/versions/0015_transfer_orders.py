@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
