@@ -1,6 +1,8 @@
 """Issue 15 point 5: a scanner whose hardware frames each label with a prefix and a suffix. Set on the device's
 scanner screen, the frame makes a label exactly what lies between the two, however long the handheld stalls."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.floor import open_screen, phone, sign_in, wait_offline_ready, wait_step
@@ -36,6 +38,7 @@ def test_with_a_prefix_and_suffix_set_a_label_typed_with_a_long_stall_in_the_mid
         page.wait_for_selector("#scanner-test[data-ok='true']")
         assert page.inner_text("#scanner-test-code") == "WH1-A-03-01"
         assert "Framed by ~" in page.inner_text("#scanner-test")
+        page.screenshot(path=str(Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "night" / "scanner-390x844.png"))
 
         open_screen(page, "#/move", "Move stock")
         page.evaluate("window.__scans = []")
