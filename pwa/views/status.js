@@ -4,11 +4,14 @@ import * as db from "../db.js";
 import * as feedback from "../feedback.js";
 import { isOnline } from "../connection.js";
 import { outboxEvents, outboxStatus, replay } from "../outbox.js";
+import { historyHref } from "./history.js";
 import { alertText, clockTime, confirmDialog, h, movementText } from "./ui.js";
 
 const SHOWN_WAITING = 100;
 
-export function statusView() {
+export function statusView({ user } = {}) {
+  // A supervisor goes from what the server flagged to the item's movement history in one tap.
+  const supervisor = (user?.roles || []).some((role) => ["supervisor", "admin"].includes(role));
   const summary = h("div", { class: "status-summary", id: "status-summary" });
   const attentionList = h("ul", { class: "cards", id: "attention-list" });
   const waitingList = h("ul", { class: "cards small", id: "waiting-list" });
@@ -50,7 +53,8 @@ export function statusView() {
     // "Seen" above the cards: on a small handheld a long list must not push it off the screen.
     alertList.replaceChildren(h("h2", {}, "From the server"), seen,
       h("ul", { class: "cards" }, alerts.map((alert) => h("li", { class: `card alert ${alert.kind}`, dataset: { id: alert.id } },
-        h("p", { class: "card-title" }, alert.kind === "rejected" ? "Refused" : "Flagged"),
+        h("p", { class: "card-title" }, alert.kind === "rejected" ? "Refused" : "Flagged", supervisor && alert.movement?.item
+          ? [" · ", h("a", { href: historyHref({ item: alert.movement.item }), class: "hist-link alert-history" }, "history")] : null),
         h("p", {}, alertText(alert)), h("p", { class: "muted" }, clockTime(alert.at))))));
   }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.floor import open_screen, phone, sign_in
+from tests.browser.floor import open_screen, phone, scan, sign_in, wait_offline_ready, wait_step
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "night"
@@ -118,3 +118,25 @@ def test_the_supervisor_screens_fit_tablet_desktop_and_phone_and_list_what_expir
                 assert page.evaluate("document.documentElement.scrollWidth") <= width
         finally:
             context.close()
+
+
+def test_from_a_scan_the_server_flagged_a_supervisor_reaches_the_items_history_in_one_tap(chromium, live_server, mistake):
+    context = phone(chromium, **TABLET)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server.url, "maria")
+        wait_offline_ready(page)
+        open_screen(page, "#/move", "Move stock")
+        scan(page, mistake["bin"])
+        wait_step(page, "move-screen", "item")
+        scan(page, mistake["sku"])
+        wait_step(page, "move-screen", "to")
+        page.fill("#qty", "900")  # the bin holds 7: green on the device, flagged by the server
+        scan(page, mistake["spare"])
+        page.wait_for_selector("#sb-alerts:visible:has-text('1 flagged')", timeout=20_000)
+        page.click("#sb-alerts")
+        page.click("#alert-list .alert-history")
+        page.wait_for_selector(f"#app[data-screen='History'] .hist-row.flagged[data-kind='transfer']:has-text('900')")
+        assert page.url.endswith(f"#/history?item={mistake['sku']}")
+    finally:
+        context.close()
