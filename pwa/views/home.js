@@ -14,7 +14,7 @@ const WORK = [
   { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
   { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
-  { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"], note: "restock, quarantine, scrap" },
+  { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"] },
 ];
 
 export function homeView({ user }) {
