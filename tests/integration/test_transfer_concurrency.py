@@ -6,7 +6,13 @@ import uuid
 from sqlalchemy import text
 
 from tests.conftest import bearer
-from tests.integration.floor import scan, second_warehouse, small_warehouse, sync, verify_clean
+from tests.integration.floor import (
+    scan,
+    second_warehouse,
+    small_warehouse,
+    sync,
+    verify_clean,
+)
 from tests.integration.live_server import all_at_once
 from webapp.extensions import db
 
