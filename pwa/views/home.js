@@ -27,6 +27,11 @@ const WORK = [
   { href: "#/admin/devices", label: "Devices", roles: ["supervisor", "admin"], note: "handhelds and their queues", wide: true },
   { href: "#/admin/people", label: "People", roles: ["admin"], note: "roles, passwords, tokens", wide: true },
   { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history", wide: true },
+  { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
+  { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
+  { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
+  { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
+  { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"] },
 ];
 
 export function homeView({ user }) {

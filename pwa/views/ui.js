@@ -129,6 +129,11 @@ export const FLAG_TEXT = {
   partial_order: "the order left incomplete",
   clock_skew: "this handheld's clock is wrong",
   out_of_order: "sent after a later scan",
+  not_quarantine: "quarantined goods put where they can be sold",
+  not_sellable: "restocked goods put in quarantine",
+  over_shipment: "more shipped than the transfer order asks",
+  transfer_order_closed: "the transfer order is closed",
+  cross_warehouse: "the order belongs to another warehouse",
 };
 
 // "move 900 × Rice WH1-A-01-01 → …: refused, no stock there" for an alert (db.listAlerts).

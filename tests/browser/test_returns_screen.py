@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.floor import (item_barcodes, open_screen, phone, scan, sign_in_then_go_offline, stock_numbers,
-                                 wait_step, wait_waiting)
+from tests.browser.floor import (
+    item_barcodes,
+    open_screen,
+    phone,
+    scan,
+    sign_in_then_go_offline,
+    stock_numbers,
+    wait_step,
+    wait_waiting,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "returns"

@@ -12,7 +12,16 @@ import sys
 import pytest
 import requests
 
-from tests.browser.floor import item_barcodes, open_screen, phone, scan, sign_in, wait_offline_ready, wait_step, wait_waiting
+from tests.browser.floor import (
+    item_barcodes,
+    open_screen,
+    phone,
+    scan,
+    sign_in,
+    wait_offline_ready,
+    wait_step,
+    wait_waiting,
+)
 from tests.browser.network import FloorNetwork
 from tests.integration.live_server import ROOT, LiveServer
 
@@ -48,7 +57,8 @@ with db.unit_of_work() as s:
 
 
 def _in_own_process(script: str, url: str) -> str:
-    done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout.strip().splitlines()[-1]
 
@@ -123,6 +133,7 @@ def test_a_picker_ships_a_transfer_order_offline_and_it_arrives_in_transit_at_th
         context.close()
 
     status, transfer = api("GET", f"/api/v1/transfer-orders/{NUMBER}", "maria")
+    assert status == 200, transfer
     assert [(l["item"], l["shipped"], l["received"], l["in_transit"], l["open"]) for l in transfer["lines"]] == [
         (ON_ORDER, 2, 1, 1, 1), (ALSO_ON_ORDER, 0, 0, 0, 2)]
     _, at_source = api("GET", f"/api/v1/stock/{ON_ORDER}?warehouse=WH1", "maria")

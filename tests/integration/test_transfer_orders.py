@@ -4,7 +4,13 @@ at the destination; a receive there moves it from in transit to on hand; never c
 from sqlalchemy import text
 
 from tests.conftest import bearer
-from tests.integration.floor import scan, second_warehouse, small_warehouse, sync, verify_clean
+from tests.integration.floor import (
+    scan,
+    second_warehouse,
+    small_warehouse,
+    sync,
+    verify_clean,
+)
 from webapp.extensions import db
 
 TRANSFER = {"number": "TO-1", "from_warehouse": "WH1", "to_warehouse": "WH2",
@@ -78,7 +84,7 @@ def test_a_transfer_leaves_one_warehouse_travels_in_transit_and_arrives_on_hand_
 
 
 def test_transfer_scans_in_the_wrong_place_or_beyond_what_was_shipped_are_applied_and_flagged(app, client, make_user):
-    boss, ravi, asha = _two_warehouses(client, make_user)
+    boss, ravi, _ = _two_warehouses(client, make_user)
     assert client.post("/api/v1/transfer-orders", json=TRANSFER, headers=bearer(boss)).status_code == 201
     sync(client, boss, [scan("receive", "SKU-1", 2, to="B-01")])  # some stock at WH2 as well
     results = sync(client, boss, [
@@ -106,7 +112,7 @@ def test_a_transfer_order_must_go_between_two_known_warehouses_under_a_number_of
     small_warehouse()
     second_warehouse()
     boss, asha = make_user("maria", "supervisor"), make_user("asha", "picker")
-    post = lambda body, token=boss: client.post("/api/v1/transfer-orders", json=body, headers=bearer(token))  # noqa: E731
+    post = lambda body, token=boss: client.post("/api/v1/transfer-orders", json=body, headers=bearer(token))
     assert post({**TRANSFER, "to_warehouse": "WH1"}).get_json()["error"]["code"] == "same_warehouse"
     assert post({**TRANSFER, "to_warehouse": "WH9"}).status_code == 404
     assert post({**TRANSFER, "lines": [{"item": "NOPE", "qty": 1}]}).get_json()["error"]["code"] == "unknown_item"

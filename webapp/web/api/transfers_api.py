@@ -4,7 +4,14 @@ from typing import Annotated
 from flask import jsonify, request
 from pydantic import Field
 
-from webapp.domain.roles import ADMIN, INTEGRATION, ORDER_MANAGERS, PICKER, RECEIVER, SUPERVISOR
+from webapp.domain.roles import (
+    ADMIN,
+    INTEGRATION,
+    ORDER_MANAGERS,
+    PICKER,
+    RECEIVER,
+    SUPERVISOR,
+)
 from webapp.extensions import db
 from webapp.services import transfers
 from webapp.web.api import api
