@@ -3,6 +3,7 @@
 import { ApiError } from "../api.js";
 import { serverFetch } from "../connection.js";
 import * as db from "../db.js";
+import { outboxEvents } from "../outbox.js";
 
 export class FieldError extends ApiError {
   constructor(status, error) {
@@ -42,7 +43,10 @@ export async function send(method, path, body, { idempotencyKey } = {}) {
     const error = answer?.error || {};
     // A stale CSRF token (a server restart, a new session): fetch a fresh one once.
     if (response.status === 403 && error.code === "csrf_failed" && attempt === 0) continue;
-    if (response.status === 401) await db.setMeta({ needs_signin: true, csrf: undefined });
+    if (response.status === 401) { // the server ended this session: the status bar asks for a sign-in at once
+      await db.setMeta({ needs_signin: true, csrf: undefined });
+      outboxEvents.dispatchEvent(new Event("changed"));
+    }
     throw new FieldError(response.status, error);
   }
 }

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.floor import (ITEMS, device_id, move_stock, open_screen, order_on_server, phone, sign_in,
-                                 sign_in_then_go_offline, status_bar, stock_numbers, wait_waiting)
+                                 sign_in_then_go_offline, status_bar, stock_numbers, wait_offline_ready, wait_waiting)
 
 pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "bypass_csp": True}
@@ -152,3 +152,65 @@ def test_the_order_desk_adds_and_removes_lines_and_a_refused_setting_is_shown_at
     finally:
         live_server.api("PATCH", "/api/v1/settings", admin_token, {"stuck_order_minutes": 30})  # as other tests expect
         context.close()
+
+
+def test_an_admin_sees_a_handhelds_queue_from_its_last_sync_blocks_it_and_its_scans_wait_on_it(chromium, live_server):
+    handheld = phone(chromium)
+    desk = chromium.new_context(**TABLET)
+    try:
+        floor = handheld.new_page()
+        sign_in(floor, live_server.url, "asha")
+        wait_offline_ready(floor)
+        device = device_id(floor)
+        move_stock(floor, "WH1-D-03-02", [ITEMS["DH-10004"][0]], "WH1-D-03-01")
+        wait_waiting(floor, 0)
+        floor.wait_for_selector("#statusbar:not([data-last-sync=''])")
+        assert live_server.sql("SELECT queued_scans FROM device WHERE id = :d", d=device) == [(0,)]  # the app said
+
+        admin = desk.new_page()
+        sign_in(admin, live_server.direct_url, "admin")
+        open_screen(admin, "#/admin/devices", "Devices")
+        card = f"#device-list [data-device='{device}']"
+        admin.wait_for_selector(card)
+        assert "0 scans waiting at last sync" in admin.inner_text(card)
+        assert "Last signed in: asha" in admin.inner_text(card)
+        admin.click(f"{card} .block")
+        admin.click("dialog.confirm button[value=ok]")
+        admin.wait_for_selector(f"{card}[data-status='blocked']")
+
+        open_screen(floor, "#/", "Home")
+        move_stock(floor, "WH1-D-03-02", [ITEMS["DH-10004"][0]], "WH1-D-03-01")
+        floor.wait_for_selector("#statusbar[data-waiting='1']")
+        status, answer = live_server.api("POST", "/api/v1/sync", live_server.token("asha"),
+                                         {"device_id": device, "movements": []})
+        assert status == 403 and answer["error"]["code"] == "device_blocked"
+        assert status_bar(floor)["waiting"] == "1"  # refused, so kept on the handheld
+        admin.click(f"{card} .make-active")
+        admin.wait_for_selector(f"{card}[data-status='active']")
+    finally:
+        handheld.close()
+        desk.close()
+
+
+def test_an_api_token_is_shown_once_works_and_stops_working_when_revoked(chromium, live_server):
+    desk = chromium.new_context(**TABLET)
+    try:
+        admin = desk.new_page()
+        sign_in(admin, live_server.direct_url, "admin")
+        open_screen(admin, "#/admin/people", "People")
+        admin.click("#people-list [data-person='erp']")
+        admin.wait_for_selector("#person-name:text-is('erp')")
+        admin.fill("#token-name", "weighing scales")
+        admin.click("#create-token")
+        token = admin.inner_text("#token-value")
+        assert live_server.api("GET", "/api/v1/me", token)[0] == 200
+        row = "#token-list .token-row:has-text('weighing scales')"
+        admin.wait_for_selector(row)
+        assert token not in admin.inner_text("#token-list")  # listed by name, never the token again
+        admin.click(f"{row} .revoke-token")
+        admin.click("dialog.confirm button[value=ok]")
+        admin.wait_for_selector(row, state="detached")
+        assert admin.is_hidden("#token-once")
+        assert live_server.api("GET", "/api/v1/me", token)[0] == 401
+    finally:
+        desk.close()
