@@ -11,7 +11,7 @@ const WORK = [
   { href: "#/dispatch", label: "Dispatch", roles: ["picker", "supervisor", "admin"], note: "cartons out at the dock" },
   { href: "#/receive", label: "Receive", roles: ["receiver", "supervisor", "admin"], tasks: "receive" },
   { href: "#/receiving", label: "Deliveries", roles: ["receiver", "supervisor", "admin"], note: "notices and POs" },
-  { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"], note: "restock, quarantine, scrap" },
+  { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"] },
   { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
   { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
@@ -27,11 +27,6 @@ const WORK = [
   { href: "#/admin/devices", label: "Devices", roles: ["supervisor", "admin"], note: "handhelds and their queues", wide: true },
   { href: "#/admin/people", label: "People", roles: ["admin"], note: "roles, passwords, tokens", wide: true },
   { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history", wide: true },
-  { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
-  { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
-  { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
-  { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
-  { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"] },
 ];
 
 export function homeView({ user }) {
