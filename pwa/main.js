@@ -15,7 +15,7 @@ import { askToKeepStorage, cachedSession, loadSession, registerServiceWorker } f
 import { countView } from "./views/count.js";
 import { dashboardView } from "./views/dashboard.js";
 import { dispatchView } from "./views/dispatch.js";
-import { homeView } from "./views/home.js";
+import { homeView, officeView } from "./views/home.js";
 import { importsView } from "./views/imports.js";
 import { moveView } from "./views/move.js";
 import { packView } from "./views/pack.js";
@@ -43,6 +43,7 @@ import { scannerView } from "./views/scanner.js";
 
 const ROUTES = [
   [/^\/?$/, homeView],
+  [/^\/office$/, officeView],
   [/^\/move$/, moveView],
   [/^\/receive$/, receiveView],
   [/^\/pick$/, pickListView],

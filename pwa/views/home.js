@@ -29,11 +29,32 @@ const WORK = [
   { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history", wide: true },
 ];
 
-export function homeView({ user }) {
+// On a phone the office screens sit behind one button (a handheld's home has room for the scan work only).
+const OFFICE = { href: "#/office", label: "Office", roles: ["supervisor", "admin"], note: "orders, history, reports, people",
+  narrow: true };
+
+function allowed(list, user) {
   const roles = new Set(user.roles || []);
-  const work = WORK.filter((w) => w.roles.some((role) => roles.has(role)));
-  const buttons = work.map((w) => h("a", { href: w.href, class: `work-button${w.wide ? " wide-only" : ""}`, id: `work-${w.href.slice(2)}` },
-    h("span", { class: "work-label" }, w.label), h("span", { class: "work-count", dataset: { tasks: w.tasks || "" } }, w.note || "")));
+  return list.filter((w) => w.roles.some((role) => roles.has(role)));
+}
+
+function workButton(w, extraClass = "") {
+  const classes = ["work-button", w.wide ? "wide-only" : "", w.narrow ? "narrow-only" : "", extraClass].filter(Boolean).join(" ");
+  return h("a", { href: w.href, class: classes, id: `work-${w.href.slice(2).replaceAll("/", "-")}` },
+    h("span", { class: "work-label" }, w.label), h("span", { class: "work-count", dataset: { tasks: w.tasks || "" } }, w.note || ""));
+}
+
+// The office screens as a list of their own (#/office), for a supervisor or admin on a phone.
+export function officeView({ user }) {
+  const work = allowed(WORK.filter((w) => w.wide), user);
+  const el = h("section", { class: "screen home office-menu" }, h("h1", {}, "Office"),
+    h("nav", { class: "work-list", "aria-label": "Office" }, work.map((w) => workButton({ ...w, wide: false }))));
+  return { title: "Office", el, actions: [] };
+}
+
+export function homeView({ user }) {
+  const work = allowed([...WORK, OFFICE], user);
+  const buttons = work.map((w) => workButton(w));
   const catalogue = h("p", { class: "muted", id: "catalog-info" }, "Catalogue: not downloaded yet");
   const el = h("section", { class: "screen home" },
     h("h1", {}, `Hi ${user.username}`),
