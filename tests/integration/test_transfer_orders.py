@@ -128,3 +128,17 @@ def test_a_transfer_order_must_go_between_two_known_warehouses_under_a_number_of
     assert [t["number"] for t in listed["items"]] == ["TO-1"] and listed["next_cursor"] is None
     assert client.get("/api/v1/transfer-orders/TO-9", headers=bearer(asha)).status_code == 404
     assert _sql("SELECT COUNT(*) FROM transfer_order") == [(1,)]
+
+
+def test_an_order_waiting_for_stock_at_the_destination_is_reserved_when_the_transfer_arrives(app, client, make_user):
+    boss, ravi, asha = _two_warehouses(client, make_user)
+    waiting = client.post("/api/v1/orders", json={"number": "SO-WH2", "warehouse": "WH2",
+                                                  "lines": [{"item": "SKU-1", "qty": 3}]}, headers=bearer(boss))
+    assert waiting.get_json()["state"] == "backordered"
+    assert client.post("/api/v1/transfer-orders", json=TRANSFER, headers=bearer(boss)).status_code == 201
+    sync(client, asha, [scan("dispatch", "SKU-1", 4, from_="A-01", ref="TO-1")])
+    assert client.get("/api/v1/orders/SO-WH2", headers=bearer(boss)).get_json()["state"] == "backordered"  # on the road
+    sync(client, ravi, [scan("receive", "SKU-1", 4, to="DOCK-2", ref="TO-1")])
+    assert client.get("/api/v1/orders/SO-WH2", headers=bearer(boss)).get_json()["state"] == "validated"
+    assert _numbers(client, boss, "WH2") == (4, 0, 1)
+    verify_clean(app)
