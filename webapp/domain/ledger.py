@@ -87,7 +87,8 @@ ORDER_KINDS = ("pick", "pack", "dispatch")
 
 def counted_against(kind: str, ref: str, flags) -> str | None:
     """What a movement counts against: "order" (a pick, pack or dispatch: committed, reserved, the order's lines),
-    "purchase_order" (a receipt: in transit, the purchase order's lines) or None (stock only).
+    "purchase_order" (a receipt: in transit, the lines of the purchase order or inbound shipment its ref names —
+    the two never share a number) or None (stock only).
 
     The one rule for live posting and for a rebuild. It reads only what the movement stores (its kind, ref and
     the flags raised when it was posted), so an order or purchase order created, cancelled or moved later never
