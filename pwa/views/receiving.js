@@ -23,7 +23,7 @@ export function receivingListView({ navigate }) {
     return h("li", { class: "card" }, h("a", { href: `#/receiving/${encodeURIComponent(task.ref)}`, class: "card-link",
       id: `receiving-${task.ref}` }, h("p", { class: "card-title" }, task.ref),
       h("p", { class: "muted" }, [task.source === "inbound_shipment" ? "Notice" : "Purchase order", task.supplier,
-        `${task.pallets?.length || 0} pallets`, `${left} to come`].filter(Boolean).join(" · "))));
+        task.pallets?.length ? `${task.pallets.length} pallet${task.pallets.length === 1 ? "" : "s"}` : null, `${left} to come`].filter(Boolean).join(" · "))));
   }
   function render() {
     setChildren(el, h("h1", {}, "Receive a delivery"),

@@ -93,8 +93,9 @@ NOT_AGAINST_TRANSFER_ORDER = frozenset({"unexpected_item", "cross_warehouse", "t
 
 def counted_against(kind: str, ref: str, flags, effect: str = "") -> str | None:
     """What a movement counts against: "order" (a pick, pack or dispatch: committed, reserved, the order's lines),
-    "purchase_order" (a receipt: in transit, the purchase order's lines), "transfer_order" (a dispatch shipping
-    or a receive receiving a transfer between warehouses: in transit at the destination) or None (stock only).
+    "purchase_order" (a receipt: in transit, the lines of the purchase order or inbound shipment its ref names —
+    the two never share a number), "transfer_order" (a dispatch shipping or a receive receiving a transfer between
+    warehouses: in transit at the destination) or None (stock only).
 
     The one rule for live posting and for a rebuild. It reads only what the movement stores (its kind, ref,
     effect and the flags raised when it was posted), so an order or purchase order created, cancelled or moved

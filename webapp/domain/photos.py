@@ -1,4 +1,5 @@
 """Photos taken on a device (damaged goods): what the server accepts, checked on the bytes themselves."""
+import re
 import uuid
 
 from webapp.domain.errors import DomainError
@@ -15,16 +16,14 @@ class UnsupportedPhoto(PhotoRefused):
     status = 415
 
 
+UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def canonical_photo_id(text: str) -> str:
-    """The id the device gave the photo: a UUID, in its canonical lower-case form."""
-    try:
-        return str(uuid.UUID(text)) if isinstance(text, str) and len(text) == 36 else _bad(text)
-    except ValueError:
-        return _bad(text)
-
-
-def _bad(text) -> str:
-    raise PhotoRefused("invalid_field", "a photo's id is a UUID (36 characters)", field="photo")
+    """The id the device gave the photo: a UUID (8-4-4-4-12 hex digits), in its canonical lower-case form."""
+    if not isinstance(text, str) or not UUID_TEXT.fullmatch(text):
+        raise PhotoRefused("invalid_field", "a photo's id is a UUID (36 characters)", field="photo")
+    return str(uuid.UUID(text))
 
 
 def check_image(content_type: str, data: bytes) -> str:

@@ -24,9 +24,10 @@ def build_document() -> dict:
     paths: dict = {}
     schemas: dict = {"Error": ERROR_SCHEMA}
     for doc in ENDPOINTS:
+        declared = {p["name"] for p in doc.parameters if p.get("in") == "path"}  # an endpoint's own, stricter schema
         params = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
-            for name in re.findall(r"{([a-z_]+)}", doc.path)
+            for name in re.findall(r"{([a-z_]+)}", doc.path) if name not in declared
         ] + doc.parameters
         responses = {code: {"description": text} for code, text in doc.responses.items()}
         for code in ("400", "401", "403", "404", "409", "413", "429"):

@@ -3,7 +3,7 @@ photo when it was taken, read by the supervisor."""
 from flask import Response, jsonify, request
 from flask_login import current_user
 
-from webapp.domain.photos import MAX_PHOTO_BYTES, canonical_photo_id, check_image
+from webapp.domain.photos import MAX_PHOTO_BYTES, UUID_TEXT, canonical_photo_id, check_image
 from webapp.domain.roles import ADMIN, RECEIVER, SUPERVISOR
 from webapp.extensions import db
 from webapp.services import photos
@@ -12,6 +12,9 @@ from webapp.web.api.registry import api_endpoint
 from webapp.web.errors import ApiError
 
 IMAGE = {"type": "string", "format": "binary", "minLength": 1, "maxLength": MAX_PHOTO_BYTES}
+PHOTO_ID = [{"name": "photo_id", "in": "path", "required": True, "description": "the UUID the device gave the photo",
+             "schema": {"type": "string", "format": "uuid", "minLength": 36, "maxLength": 36,
+                        "pattern": f"^{UUID_TEXT.pattern}$"}}]
 PHOTO_BODY = {"required": True, "content": {"image/jpeg": {"schema": IMAGE}, "image/png": {"schema": IMAGE}}}
 
 
@@ -30,6 +33,7 @@ def _body() -> bytes:
 @api_endpoint(api, "/photos/<photo_id>", "PUT", roles=(RECEIVER, SUPERVISOR, ADMIN),
               summary="Upload a photo taken on a device under its id (JPEG or PNG, at most 5 MiB); the same bytes "
                       "again → 200, other bytes → 409",
+              parameters=PHOTO_ID,
               responses={"201": "stored", "200": "the same photo again", "409": "idempotency_conflict",
                          "413": "photo_too_large", "415": "unsupported_media_type"},
               **{"requestBody": PHOTO_BODY, "x-limits": {"max_body_bytes": MAX_PHOTO_BYTES}})
@@ -42,7 +46,7 @@ def put_photo(photo_id: str):
     return jsonify(result), 201 if created else 200
 
 
-@api_endpoint(api, "/photos/<photo_id>", "GET", roles=(SUPERVISOR, ADMIN), summary="A photo taken on the floor",
+@api_endpoint(api, "/photos/<photo_id>", "GET", roles=(SUPERVISOR, ADMIN), summary="A photo taken on the floor", parameters=PHOTO_ID,
               responses={"200": "the image (image/jpeg or image/png)", "404": "unknown_photo"})
 def get_photo(photo_id: str):
     key = canonical_photo_id(photo_id)
