@@ -205,3 +205,34 @@ def test_one_file_imported_twice_at_the_same_moment_creates_each_number_once(app
     admin_client = app.test_client()
     assert stock(admin_client, admin, "SKU-2")["in_transit"] == 80
     assert _order_count() == 40
+
+
+def test_advance_ship_notices_by_csv_count_in_transit_once_and_name_each_bad_row(app, client, make_user):
+    from webapp.domain.sscc import make_sscc
+
+    small_warehouse()
+    buyer = make_user("buyer", "supervisor")
+    po = client.post("/api/v1/purchase-orders", json={"number": "PO-1", "supplier": "SUP",
+                                                      "lines": [{"item": "SKU-1", "qty": 10}]}, headers=bearer(buyer))
+    assert po.status_code == 201, po.get_json()
+    p1, p2, p3 = (make_sscc("5012345", n).encode() for n in (71, 72, 73))
+    data = (b"number,sscc,item,qty,lot,expiry,purchase_order,supplier\n"
+            b"ASN-C1," + p1 + b",SKU-1,10,,,PO-1,SUP\n"          # row 2: linked to PO-1 (in transit already)
+            b"ASN-C1," + p1 + b",SKU-2,5,L7,2027-03-31,,SUP\n"   # row 3: unlinked
+            b"ASN-C1," + p2 + b",SKU-2,3,,,,SUP\n"               # row 4: a second pallet
+            b"ASN-C2," + p3 + b",NOPE-9,1,,,,SUP\n"              # row 5: unknown item
+            b"ASN-C3,123,SKU-2,1,,,,SUP\n")                      # row 6: not an SSCC
+    check = _import(client, buyer, "inbound-shipments", data, dry_run=True).get_json()
+    assert [(b["row"], b["number"], b["code"]) for b in check["bad"]][:1] == [(5, "ASN-C2", "unknown_item")]
+    assert [b["row"] for b in check["bad"]] == [5, 6] and check["would_create"] == ["ASN-C1"]
+    assert stock(client, buyer, "SKU-2")["in_transit"] == 0  # a dry run changes nothing
+
+    for _ in range(2):
+        _import(client, buyer, "inbound-shipments", data)
+    assert (stock(client, buyer, "SKU-1")["in_transit"], stock(client, buyer, "SKU-2")["in_transit"]) == (10, 8)
+    notice = client.get("/api/v1/inbound-shipments/ASN-C1", headers=bearer(buyer)).get_json()
+    assert [(p["sscc"], [(l["item"], l["expected"], l["purchase_order"]) for l in p["lines"]]) for p in notice["pallets"]] == \
+        [(p1.decode(), [("SKU-1", 10, "PO-1"), ("SKU-2", 5, None)]), (p2.decode(), [("SKU-2", 3, None)])]
+    third = _import(client, buyer, "inbound-shipments", data).get_json()
+    assert third["already_there"] == ["ASN-C1"] and third["created"] == []
+    verify_clean(app)

@@ -111,6 +111,7 @@ CONTRACT_ROLES = {
     ("post", "/api/v1/imports/items"): {"admin", "integration"},
     ("post", "/api/v1/imports/orders"): ORDER_MANAGERS,
     ("post", "/api/v1/imports/purchase-orders"): ORDER_MANAGERS,
+    ("post", "/api/v1/imports/inbound-shipments"): ORDER_MANAGERS,
     # issue 16: the supervisor's dashboard, alerts and reconcile
     ("get", "/api/v1/dashboard"): {"supervisor", "admin"},
     ("get", "/api/v1/alerts"): {"supervisor", "admin"},
