@@ -145,7 +145,7 @@ KNOWN_BODIES = {
     ("post", "/api/v1/transfer-orders"): lambda role: {"number": f"TO-{role}", "from_warehouse": "WH1",
                                                        "to_warehouse": "WH1", "lines": [{"item": "SKU-1", "qty": 1}]},
     ("post", "/api/v1/inbound-shipments"): lambda role: {
-        "number": f"ASN-{role}", "pallets": [{"sscc": make_sscc("5012345", ROLES.index(role)),
+        "number": f"ASN-{role}", "pallets": [{"sscc": make_sscc("5012345", ROLES.index(role) if role in ROLES else len(ROLES)),
                                               "lines": [{"item": "SKU-1", "qty": 1}]}]},
     ("post", "/api/v1/cartons"): lambda role: {"order": "SO-1", "station": "PACK-1"},
     ("post", "/api/v1/pick-tasks"): lambda role: {"orders": ["SO-1"]},
