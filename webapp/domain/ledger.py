@@ -8,6 +8,8 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
+from json.encoder import encode_basestring as _encode_string  # what json.dumps(ensure_ascii=False) writes for a str
 
 GENESIS_HASH = "0" * 64
 
@@ -131,12 +133,75 @@ def _canonical_value(value):
     raise TypeError(f"cannot hash a {type(value).__name__}")
 
 
+# The canonical encoding is sorted-key compact JSON of the stored values (UTC times at microseconds, NFC
+# strings, integers), written out directly rather than through json.dumps: the same bytes, about five times
+# faster, which is what lets `ledger verify` hash a million movements in seconds. tests/unit/test_ledger_rules.py
+# checks it byte for byte against json.dumps of _canonical_value over generated fields.
+
+
+def _encode_str(value: str) -> str:
+    # ASCII text is already NFC: only other text pays for normalising.
+    return _encode_string(value if value.isascii() else unicodedata.normalize("NFC", value))
+
+
+def _encode_datetime(value: datetime) -> str:
+    if value.tzinfo is not None and value.utcoffset():
+        value = value.astimezone(timezone.utc)
+    if value.year < 1000:  # strftime's %Y does not pad: keep its exact text for the (absurd) early years
+        return json.dumps(_canonical_value(value))
+    return '"' + value.replace(tzinfo=None).isoformat(timespec="microseconds") + 'Z"'
+
+
+_ENCODERS = {
+    str: _encode_str,
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+    datetime: _encode_datetime,
+}
+
+
+def _encode_value(value) -> str:
+    encoder = _ENCODERS.get(type(value))
+    if encoder is None:  # a subclass (or something no program stores): the general, slower rule
+        return json.dumps(_canonical_value(value), ensure_ascii=False)
+    return encoder(value)
+
+
+def canonical_row_encoder(names):
+    """For rows whose values come in the order `sorted(names)`: a function from such a row to its canonical
+    bytes. Lets a reader select the columns in that order and skip building a dict per row."""
+    ordered = sorted(names)
+    if "hash" in ordered:
+        raise ValueError("a movement's hash is not part of what it hashes")
+    prefixes = [("{" if n == 0 else ",") + _encode_string(name) + ":" for n, name in enumerate(ordered)]
+    encoders, fallback = _ENCODERS, _encode_value
+
+    def encode(values) -> bytes:
+        parts = []
+        for prefix, value in zip(prefixes, values):
+            encoder = encoders.get(type(value), fallback)
+            parts.append(prefix)
+            parts.append(encoder(value))
+        parts.append("}")
+        return "".join(parts).encode("utf-8")
+
+    return ordered, encode
+
+
 def canonical_encoding(fields: dict) -> bytes:
     """Sorted-key compact JSON of the stored values: UTC times at microseconds, NFC strings, integers."""
     if "hash" in fields:
         raise ValueError("a movement's hash is not part of what it hashes")
-    normalised = {name: _canonical_value(value) for name, value in fields.items()}
-    return json.dumps(normalised, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    if not fields:
+        return b"{}"
+    ordered, encode = _encoder_for(tuple(sorted(fields)))
+    return encode([fields[name] for name in ordered])
+
+
+@lru_cache(maxsize=64)
+def _encoder_for(names: tuple):
+    return canonical_row_encoder(names)
 
 
 def movement_hash(fields: dict) -> str:
