@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from webapp.domain.ledger import GENESIS_HASH, canonical_row_encoder
 from webapp.services.ledger import HASHED_COLUMNS
 
-COLUMNS, encode_row = canonical_row_encoder(HASHED_COLUMNS)
+COLUMNS, encode_row = canonical_row_encoder(HASHED_COLUMNS, times=("occurred_at", "recorded_at"))
 _SEQ, _ID, _ITEM, _WAREHOUSE, _PREV = (COLUMNS.index(name) for name in ("seq", "id", "item_id", "warehouse_id",
                                                                          "prev_hash"))
 _TIMES = [COLUMNS.index(name) for name in ("occurred_at", "recorded_at")]

@@ -55,8 +55,8 @@ def compute_projection(session: Session) -> Projection:
     warehouse_of = dict(session.execute(select(StockLevel.location_id, StockLevel.warehouse_id).distinct()).all())
     warehouse_of.update(dict(session.execute(select(Location.id, Location.warehouse_id)).all()))
     in_quarantine = set(session.scalars(select(Location.id).where(Location.kind.in_(QUARANTINE_KINDS))))
-    # Each stock level keeps the expiry of the first movement that touched it, as posting wrote it.
-    first_seen: dict = {}
+    # Groups come in the order of their first movement: a level keeps the expiry of the first that touched it,
+    # as posting wrote it.
     groups = session.execute(select(
         Movement.kind, Movement.item_id, Movement.warehouse_id, Movement.from_location_id, Movement.to_location_id,
         Movement.lot, Movement.expiry, func.sum(Movement.qty_base), func.min(Movement.seq))
