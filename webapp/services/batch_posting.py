@@ -13,7 +13,7 @@ savepoint; the caller then replays the batch movement by movement (services/sync
 """
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, event, select, tuple_
+from sqlalchemy import DateTime, Integer, TypeDecorator, bindparam, event, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
@@ -25,6 +25,7 @@ from webapp.services.ledger import MovementInput, StagedMovement, advance_head, 
 
 _LEVELS = StockLevel.__table__
 _TOTALS = StockTotal.__table__
+_MOVEMENTS = Movement.__table__
 
 
 class BatchWriter:
@@ -107,28 +108,49 @@ class BatchWriter:
 
     def _write(self) -> None:
         session = self.session
+        on_postgresql = session.get_bind().dialect.name == "postgresql"
         if self._level_deltas:
-            insert = dialect_insert(session, _LEVELS)
-            session.execute(insert.values([
-                {"item_id": item_id, "location_id": location_id, "lot": lot, "warehouse_id": warehouse_id,
-                 "expiry": expiry, "qty": delta}
-                for (item_id, location_id, lot), (delta, warehouse_id, expiry) in sorted(self._level_deltas.items())
-            ]).on_conflict_do_update(index_elements=["item_id", "location_id", "lot"],
-                                     set_={"qty": _LEVELS.c.qty + insert.excluded.qty}))
+            levels = [{"item_id": item_id, "location_id": location_id, "lot": lot, "warehouse_id": warehouse_id,
+                       "expiry": expiry, "qty": delta}
+                      for (item_id, location_id, lot), (delta, warehouse_id, expiry) in sorted(self._level_deltas.items())]
+            if on_postgresql:
+                columns, arrays, params = _unnest(_LEVELS, levels)
+                session.execute(text(f"INSERT INTO stock_level ({columns}) SELECT * FROM {arrays} "
+                                     "ON CONFLICT (item_id, location_id, lot) DO UPDATE SET qty = stock_level.qty + "
+                                     "excluded.qty"), params)
+            else:
+                insert = dialect_insert(session, _LEVELS)
+                session.execute(insert.values(levels).on_conflict_do_update(
+                    index_elements=["item_id", "location_id", "lot"], set_={"qty": _LEVELS.c.qty + insert.excluded.qty}))
             self._level_deltas = {}
         if self._rows:
-            session.execute(Movement.__table__.insert(), self._rows)
+            if on_postgresql:
+                columns, arrays, params = _unnest(_MOVEMENTS, self._rows)
+                session.execute(text(f"INSERT INTO movement ({columns}) SELECT * FROM {arrays}"), params)
+            else:
+                session.execute(_MOVEMENTS.insert(), self._rows)
             self._rows = []
         if self._totals:
-            session.execute(
-                _TOTALS.update()
-                .where(_TOTALS.c.item_id == bindparam("k_item"), _TOTALS.c.warehouse_id == bindparam("k_warehouse"))
-                .values(on_hand=_TOTALS.c.on_hand + bindparam("d_on_hand"),
-                        quarantined=_TOTALS.c.quarantined + bindparam("d_quarantined"),
-                        chain_length=_TOTALS.c.chain_length + bindparam("d_length"), chain_head=bindparam("head")),
-                [{"k_item": item_id, "k_warehouse": warehouse_id, "d_on_hand": on_hand, "d_quarantined": quarantined,
-                  "d_length": length, "head": head}
-                 for (item_id, warehouse_id), (on_hand, quarantined, length, head) in sorted(self._totals.items())])
+            totals = [{"item_id": item_id, "warehouse_id": warehouse_id, "on_hand": on_hand, "quarantined": quarantined,
+                       "chain_length": length, "chain_head": head}
+                      for (item_id, warehouse_id), (on_hand, quarantined, length, head) in sorted(self._totals.items())]
+            if on_postgresql:
+                columns, arrays, params = _unnest(_TOTALS, totals)
+                session.execute(text(
+                    f"UPDATE stock_total AS t SET on_hand = t.on_hand + u.on_hand, quarantined = t.quarantined + "
+                    f"u.quarantined, chain_length = t.chain_length + u.chain_length, chain_head = u.chain_head "
+                    f"FROM {arrays} AS u({columns}) WHERE t.item_id = u.item_id AND t.warehouse_id = u.warehouse_id"),
+                    params)
+            else:
+                session.execute(
+                    _TOTALS.update()
+                    .where(_TOTALS.c.item_id == bindparam("k_item"), _TOTALS.c.warehouse_id == bindparam("k_warehouse"))
+                    .values(on_hand=_TOTALS.c.on_hand + bindparam("d_on_hand"),
+                            quarantined=_TOTALS.c.quarantined + bindparam("d_quarantined"),
+                            chain_length=_TOTALS.c.chain_length + bindparam("d_length"), chain_head=bindparam("head")),
+                    [{"k_item": t["item_id"], "k_warehouse": t["warehouse_id"], "d_on_hand": t["on_hand"],
+                      "d_quarantined": t["quarantined"], "d_length": t["chain_length"], "head": t["chain_head"]}
+                     for t in totals])
             self._totals = {}
         flagged, self._flagged = self._flagged, []
         for movement in flagged:
@@ -146,3 +168,19 @@ class BatchWriter:
     def _before_statement(self, _state) -> None:
         self.flush()
 
+
+def _array_type(column) -> str:
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if isinstance(kind, Integer):
+        return "BIGINT"  # the column's own type checks the range as the row goes in
+    if isinstance(kind, DateTime):
+        return "TIMESTAMPTZ"
+    return "TEXT"
+
+
+def _unnest(table, rows: list[dict]) -> tuple[str, str, dict]:
+    """PostgreSQL: rows as one array per column, unnested into rows again: a statement of constant text (parsed
+    and planned once, whatever the batch size) and one round trip."""
+    names = list(rows[0])
+    casts = ", ".join(f"CAST(:a{i} AS {_array_type(table.c[name])}[])" for i, name in enumerate(names))
+    return ", ".join(names), f"unnest({casts})", {f"a{i}": [row[name] for row in rows] for i, name in enumerate(names)}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -54,17 +54,28 @@ def lock_totals(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple
     ordered = sorted(set(keys))
     if not ordered:
         return {}
-    insert = dialect_insert(session, StockTotal.__table__)
-    session.execute(insert.values([{"item_id": i, "warehouse_id": w} for i, w in ordered]).on_conflict_do_nothing())
+    if session.get_bind().dialect.name != "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises writers
+        _create_totals(session, ordered)
+        return {(row.item_id, row.warehouse_id): row for row in session.execute(
+            select(StockTotal).where(tuple_(StockTotal.item_id, StockTotal.warehouse_id).in_(ordered))
+            .execution_options(populate_existing=True)).scalars()}
+    keys = {"items": [i for i, _ in ordered], "warehouses": [w for _, w in ordered]}
+    existing = set(session.execute(text(
+        "SELECT t.item_id, t.warehouse_id FROM stock_total AS t JOIN unnest(CAST(:items AS INTEGER[]), "
+        "CAST(:warehouses AS INTEGER[])) AS k(item_id, warehouse_id) USING (item_id, warehouse_id)"), keys).tuples())
+    _create_totals(session, [key for key in ordered if key not in existing])
     # One statement: PostgreSQL locks the rows as the ORDER BY hands them over, so in key order (no deadlocks).
-    rows = session.execute(
-        select(StockTotal)
-        .where(tuple_(StockTotal.item_id, StockTotal.warehouse_id).in_(ordered))
-        .order_by(StockTotal.item_id, StockTotal.warehouse_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalars()
+    rows = session.execute(select(StockTotal).from_statement(text(
+        "SELECT t.* FROM stock_total AS t JOIN unnest(CAST(:items AS INTEGER[]), CAST(:warehouses AS INTEGER[])) "
+        "AS k(item_id, warehouse_id) USING (item_id, warehouse_id) ORDER BY t.item_id, t.warehouse_id "
+        "FOR UPDATE OF t")).execution_options(populate_existing=True), keys).scalars()
     return {(row.item_id, row.warehouse_id): row for row in rows}
+
+
+def _create_totals(session: Session, keys: list[tuple[int, int]]) -> None:
+    if keys:
+        insert = dialect_insert(session, StockTotal.__table__)
+        session.execute(insert.values([{"item_id": i, "warehouse_id": w} for i, w in keys]).on_conflict_do_nothing())
 
 
 def _add_to_level(session: Session, item_id: int, location: Location, lot: str, expiry: str, delta: int) -> int:
