@@ -48,9 +48,7 @@ def scan_chains(session: Session, wanted: dict | None = None) -> ChainScan:
     heads, lengths, problems = scan.heads, scan.lengths, scan.problems
     text_times = session.get_bind().dialect.name == "sqlite"
     sha256 = hashlib.sha256
-    result = session.execute(text(f"SELECT {', '.join(COLUMNS)}, hash FROM movement ORDER BY seq")
-                             .execution_options(yield_per=_ROWS_PER_FETCH))
-    for rows in result.partitions():
+    for rows in _batches_in_seq_order(session):
         scan.total += len(rows)
         for row in rows:
             chain = (row[_ITEM], row[_WAREHOUSE])
@@ -78,3 +76,18 @@ def scan_chains(session: Session, wanted: dict | None = None) -> ChainScan:
             if label:
                 problems.append(f"movement seq={row[_SEQ]} id={row[_ID]}: {label}")
     return scan
+
+
+def _batches_in_seq_order(session: Session):
+    """Every movement's columns (COLUMNS, then hash), in seq order, a batch of rows at a time."""
+    query = f"SELECT {', '.join(COLUMNS)}, hash FROM movement ORDER BY seq"
+    if session.get_bind().dialect.name != "postgresql":
+        yield from session.execute(text(query).execution_options(yield_per=_ROWS_PER_FETCH)).partitions()
+        return
+    # psycopg's own server-side cursor, in the session's transaction (its snapshot): FETCH 10,000 rows a round
+    # trip, plain tuples (no Row objects for a million rows).
+    connection = session.connection().connection.driver_connection
+    with connection.cursor(name="dockhand_chain_scan") as cursor:
+        cursor.execute(query)
+        while rows := cursor.fetchmany(_ROWS_PER_FETCH):
+            yield rows
