@@ -81,18 +81,11 @@ def init_app(app: Flask) -> None:
 def ledger_verify() -> None:
     """Exit 0 when hash chains, projection and every signed checkpoint agree with the ledger; else exit 1
     naming the first bad row. Reads one consistent snapshot, so a live server may keep writing."""
-    from sqlalchemy import func, select
-
-    from webapp.db.ledger_tables import Movement
-    from webapp.services.checkpoints import CheckpointStore, checkpoint_problems
-    from webapp.services.projection import verify
+    from webapp.services.checkpoints import CheckpointStore, verify_ledger
 
     store = CheckpointStore.from_config(current_app.config, create_key=False)
     with db.read_snapshot() as s:
-        problems = verify(s)
-        against_checkpoints, checkpoints = checkpoint_problems(s, store)
-        problems += against_checkpoints
-        count = s.scalar(select(func.count()).select_from(Movement))
+        problems, count, checkpoints = verify_ledger(s, store)
     if problems:
         click.echo(f"ledger verify FAILED: {problems[0]}", err=True)
         for problem in problems[1:20]:

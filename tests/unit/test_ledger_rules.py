@@ -94,3 +94,40 @@ def test_floor_scans_move_an_order_only_along_legal_steps_of_the_state_machine(s
     from webapp.domain.orders import floor_steps
 
     assert floor_steps(state, kind, all_packed=packed, all_dispatched=dispatched) == steps
+
+
+def _reference_encoding(fields: dict) -> bytes:
+    """The canonical encoding as first defined: json.dumps of the normalised values (sorted keys, compact)."""
+    import json
+    import unicodedata
+
+    def value(v):
+        if v is None or isinstance(v, (bool, int)):
+            return v
+        if isinstance(v, datetime):
+            v = v if v.tzinfo else v.replace(tzinfo=timezone.utc)
+            return v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return unicodedata.normalize("NFC", v)
+    return json.dumps({k: value(v) for k, v in fields.items()}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def test_movements_hashed_today_verify_the_same_as_movements_hashed_before_the_fast_encoding():
+    """Every hash already stored must still match: the fast encoding writes exactly the bytes json.dumps wrote."""
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    zones = st.sampled_from([None, timezone.utc, timezone(timedelta(hours=2)), timezone(timedelta(hours=-9, minutes=-30))])
+    values = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
+                       st.text(max_size=12), st.sampled_from(["e\u0301", "Å", "\u212b", "tab\there", 'q"uote\\', "\x00\x1f\x7f"]),
+                       st.builds(lambda d, z: d.replace(tzinfo=z), st.datetimes(), zones))
+    names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(lambda n: n != "hash")
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.dictionaries(names, values, max_size=30))
+    def same_bytes(fields):
+        assert canonical_encoding(fields) == _reference_encoding(fields)
+
+    same_bytes()

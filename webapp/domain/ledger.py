@@ -8,6 +8,8 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
+from json.encoder import c_make_encoder, encode_basestring  # json.dumps(ensure_ascii=False)'s own parts
 
 GENESIS_HASH = "0" * 64
 
@@ -149,12 +151,74 @@ def _canonical_value(value):
     raise TypeError(f"cannot hash a {type(value).__name__}")
 
 
+# The canonical encoding is sorted-key compact JSON of the stored values (UTC times at microseconds, NFC
+# strings, integers). A row of plain values (text, integers, nulls, times) goes through json's C encoder in one
+# call, with only its times formatted in Python; text that is not all ASCII (the only text NFC can change) takes
+# the general rule. The same bytes as json.dumps of _canonical_value (tests/unit/test_ledger_rules.py checks it
+# byte for byte over generated fields), several times faster: `ledger verify` hashes every movement there is.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _no_default(value):
+    raise TypeError(f"cannot hash a {type(value).__name__}")
+
+
+if c_make_encoder is not None:
+    _c_encode = c_make_encoder(None, _no_default, encode_basestring, None, ":", ",", False, False, False)
+
+    def _json(fields: dict) -> str:
+        return "".join(_c_encode(fields, 0))
+else:  # pragma: no cover - CPython always has the C encoder
+    _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False,
+                             default=_no_default).encode
+
+
+def _utc_text(value: datetime) -> str:
+    if value.utcoffset():  # naive (None) and UTC (zero) are UTC already
+        value = value.astimezone(timezone.utc)
+    if value.year < 1000:  # strftime's %Y does not pad: keep its exact text for the (absurd) early years
+        return _canonical_value(value)
+    # "YYYY-MM-DDTHH:MM:SS.ffffff" is isoformat's first 26 characters (whole seconds need the timespec).
+    return (value.isoformat() if value.microsecond else value.isoformat(timespec="microseconds"))[:26] + "Z"
+
+
+def canonical_row_encoder(names, times=()):
+    """For rows whose values come in the order `sorted(names)`: (that order, a function from such a row to its
+    canonical bytes). `times`: the names that hold times. Lets a reader select the columns in that order and
+    encode each row as it arrives."""
+    ordered = tuple(sorted(names))
+    if "hash" in ordered:
+        raise ValueError("a movement's hash is not part of what it hashes")
+    slots = [ordered.index(name) for name in times]
+
+    def encode(values) -> bytes:
+        if slots:
+            values = list(values)
+            for i in slots:
+                if type(values[i]) is datetime:
+                    values[i] = _utc_text(values[i])
+        if set(map(type, values)) <= _PLAIN:
+            text = _json(dict(zip(ordered, values)))
+            if text.isascii():
+                return text.encode()
+        # Text beyond ASCII (the only text NFC can change), a subclass, or a type no program stores (refused).
+        return _json(dict(zip(ordered, map(_canonical_value, values)))).encode()
+
+    return ordered, encode
+
+
 def canonical_encoding(fields: dict) -> bytes:
     """Sorted-key compact JSON of the stored values: UTC times at microseconds, NFC strings, integers."""
     if "hash" in fields:
         raise ValueError("a movement's hash is not part of what it hashes")
-    normalised = {name: _canonical_value(value) for name, value in fields.items()}
-    return json.dumps(normalised, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    times = tuple(name for name, value in fields.items() if type(value) is datetime)
+    ordered, encode = _encoder_for(tuple(sorted(fields)), times)
+    return encode([fields[name] for name in ordered])
+
+
+@lru_cache(maxsize=64)
+def _encoder_for(names: tuple, times: tuple):
+    return canonical_row_encoder(names, times)
 
 
 def movement_hash(fields: dict) -> str:

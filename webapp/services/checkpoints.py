@@ -10,14 +10,13 @@ import secrets
 from collections import defaultdict
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.db.ledger_tables import Movement
 from webapp.domain.checkpoint import ChainHead, compare_with_ledger, signature_problem, signed_checkpoint, signed_heads
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import DomainError
-from webapp.services.projection import verify_chains
+from webapp.services import projection
+from webapp.services.chain_scan import ChainScan, scan_chains
 
 
 class CheckpointStore:
@@ -74,37 +73,50 @@ def ledger_key(config, *, create: bool) -> bytes | None:
 
 def chain_heads(session: Session) -> tuple[list[ChainHead], int]:
     """Every chain's length and newest movement, and the number of movements, from the ledger rows."""
-    heads: dict = {}
-    lengths: dict = defaultdict(int)
-    total = 0
-    rows = session.execute(select(Movement.item_id, Movement.warehouse_id, Movement.seq, Movement.id, Movement.hash)
-                           .order_by(Movement.seq))
-    for item_id, warehouse_id, seq, movement_id, movement_hash in rows:
-        total += 1
-        lengths[(item_id, warehouse_id)] += 1
-        heads[(item_id, warehouse_id)] = (seq, movement_id, movement_hash)
-    return [ChainHead(chain[0], chain[1], lengths[chain], h[2], h[0], h[1]) for chain, h in heads.items()], total
+    return _heads(scan_chains(session))
+
+
+def _heads(scan: ChainScan) -> tuple[list[ChainHead], int]:
+    return [ChainHead(chain[0], chain[1], scan.lengths[chain], head[2], head[0], head[1])
+            for chain, head in scan.heads.items()], scan.total
 
 
 def take_checkpoint(session: Session, store: CheckpointStore) -> tuple[Path, dict]:
     """Sign the ledger as it is, after checking its hash chains: a broken ledger is never signed."""
     if store.key is None:
         raise DomainError("no_ledger_key", "no ledger key: set DOCKHAND_LEDGER_KEY")
-    broken = verify_chains(session)
-    if broken:
-        raise DomainError("ledger_broken", f"not signing a ledger whose hash chains are broken: {broken[0]}")
-    heads, total = chain_heads(session)
+    scan = scan_chains(session)  # one pass: the chains checked and their heads read
+    if scan.problems:
+        raise DomainError("ledger_broken", f"not signing a ledger whose hash chains are broken: {scan.problems[0]}")
+    heads, total = _heads(scan)
     checkpoint = signed_checkpoint(heads, total, format_instant(utcnow()), store.key)
     return store.write(checkpoint), checkpoint
+
+
+def verify_ledger(session: Session, store: CheckpointStore) -> tuple[list[str], int, int]:
+    """`ledger verify`: the hash chains, the projection and every signed checkpoint, from one pass over the
+    ledger. Returns the problems (first bad row first), the number of movements and of checkpoints checked."""
+    signature_problems, trusted, checked = _trusted_checkpoints(store)
+    scan = scan_chains(session, _wanted(trusted))
+    problems = projection.verify(session, scan) + signature_problems + _compared(trusted, scan)
+    return problems, scan.total, checked
 
 
 def checkpoint_problems(session: Session, store: CheckpointStore) -> tuple[list[str], int]:
     """What the ledger no longer agrees with in any checkpoint (a bad signature is named too), and how many
     checkpoints were checked."""
+    problems, trusted, checked = _trusted_checkpoints(store)
+    if trusted:
+        problems += _compared(trusted, scan_chains(session, _wanted(trusted)))
+    return problems, checked
+
+
+def _trusted_checkpoints(store: CheckpointStore) -> tuple[list[str], list, int]:
+    """(problems with the checkpoint files, the checkpoints whose signature holds, how many there are)."""
     found = store.read_all()
     if found and store.key is None:
         return [f"{len(found)} checkpoints cannot be checked: no ledger key (DOCKHAND_LEDGER_KEY or the key "
-                "file) is available"], 0
+                "file) is available"], [], 0
     problems, trusted = [], []
     for name, checkpoint in found:
         wrong = "is unreadable" if checkpoint is None else signature_problem(checkpoint, store.key)
@@ -112,29 +124,19 @@ def checkpoint_problems(session: Session, store: CheckpointStore) -> tuple[list[
             problems.append(f"checkpoint {name} {wrong}")
         else:
             trusted.append((name, checkpoint))
-    if not trusted:
-        return problems, len(found)
+    return problems, trusted, len(found)
+
+
+def _wanted(trusted: list) -> dict:
     wanted = defaultdict(set)
     for _, checkpoint in trusted:
         for head in signed_heads(checkpoint):
             wanted[head.chain].add(head.length)
-    at_position, total = _positions(session, wanted)
+    return wanted
+
+
+def _compared(trusted: list, scan: ChainScan) -> list[str]:
+    problems = []
     for name, checkpoint in trusted:
-        problems += compare_with_ledger(name, checkpoint, total,
-                                        lambda chain, n: at_position.get((chain, n)))
-    return problems, len(found)
-
-
-def _positions(session: Session, wanted: dict) -> tuple[dict, int]:
-    """(chain, n) → (seq, id, hash) of the chain's n-th movement, for the positions checkpoints signed."""
-    lengths: dict = defaultdict(int)
-    at_position, total = {}, 0
-    rows = session.execute(select(Movement.item_id, Movement.warehouse_id, Movement.seq, Movement.id, Movement.hash)
-                           .order_by(Movement.seq))
-    for item_id, warehouse_id, seq, movement_id, movement_hash in rows:
-        total += 1
-        chain = (item_id, warehouse_id)
-        lengths[chain] += 1
-        if lengths[chain] in wanted.get(chain, ()):
-            at_position[(chain, lengths[chain])] = (seq, movement_id, movement_hash)
-    return at_position, total
+        problems += compare_with_ledger(name, checkpoint, scan.total, lambda chain, n: scan.positions.get((chain, n)))
+    return problems

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,6 +21,7 @@ from webapp.services.events import publish
 
 MOVEMENT_COLUMNS = [c.name for c in Movement.__table__.columns]
 HASHED_COLUMNS = [name for name in MOVEMENT_COLUMNS if name != "hash"]
+_HASHED = frozenset(HASHED_COLUMNS)
 
 
 @dataclass
@@ -56,18 +57,28 @@ def lock_totals(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple
     ordered = sorted(set(keys))
     if not ordered:
         return {}
-    insert = dialect_insert(session, StockTotal.__table__)
-    session.execute(insert.values([{"item_id": i, "warehouse_id": w} for i, w in ordered]).on_conflict_do_nothing())
-    locked = {}
-    for item_id, warehouse_id in ordered:
-        row = session.execute(
-            select(StockTotal)
-            .where(StockTotal.item_id == item_id, StockTotal.warehouse_id == warehouse_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-        locked[(item_id, warehouse_id)] = row
-    return locked
+    if session.get_bind().dialect.name != "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises writers
+        _create_totals(session, ordered)
+        return {(row.item_id, row.warehouse_id): row for row in session.execute(
+            select(StockTotal).where(tuple_(StockTotal.item_id, StockTotal.warehouse_id).in_(ordered))
+            .execution_options(populate_existing=True)).scalars()}
+    keys = {"items": [i for i, _ in ordered], "warehouses": [w for _, w in ordered]}
+    existing = set(session.execute(text(
+        "SELECT t.item_id, t.warehouse_id FROM stock_total AS t JOIN unnest(CAST(:items AS INTEGER[]), "
+        "CAST(:warehouses AS INTEGER[])) AS k(item_id, warehouse_id) USING (item_id, warehouse_id)"), keys).tuples())
+    _create_totals(session, [key for key in ordered if key not in existing])
+    # One statement: PostgreSQL locks the rows as the ORDER BY hands them over, so in key order (no deadlocks).
+    rows = session.execute(select(StockTotal).from_statement(text(
+        "SELECT t.* FROM stock_total AS t JOIN unnest(CAST(:items AS INTEGER[]), CAST(:warehouses AS INTEGER[])) "
+        "AS k(item_id, warehouse_id) USING (item_id, warehouse_id) ORDER BY t.item_id, t.warehouse_id "
+        "FOR UPDATE OF t")).execution_options(populate_existing=True), keys).scalars()
+    return {(row.item_id, row.warehouse_id): row for row in rows}
+
+
+def _create_totals(session: Session, keys: list[tuple[int, int]]) -> None:
+    if keys:
+        insert = dialect_insert(session, StockTotal.__table__)
+        session.execute(insert.values([{"item_id": i, "warehouse_id": w} for i, w in keys]).on_conflict_do_nothing())
 
 
 def _add_to_level(session: Session, item_id: int, location: Location, lot: str, expiry: str, delta: int) -> int:
@@ -92,37 +103,52 @@ class StagedMovement:
     quarantined_delta: int = 0
 
 
-def stage_movement(session: Session, m: MovementInput, total: StockTotal | None = None) -> StagedMovement:
+class DatabaseLevels:
+    """Stock levels read and written one statement at a time (services/batch_posting.py keeps a batch's in memory)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lots_at(self, item_id: int, location: Location) -> list[tuple[str, str, int]]:
+        return self.session.execute(select(StockLevel.lot, StockLevel.expiry, StockLevel.qty).where(
+            StockLevel.item_id == item_id, StockLevel.location_id == location.id)).tuples().all()
+
+    def add(self, item_id: int, location: Location, lot: str, expiry: str, delta: int) -> int:
+        return _add_to_level(self.session, item_id, location, lot, expiry, delta)
+
+
+def stage_movement(session: Session, m: MovementInput, total: StockTotal | None = None, levels=None) -> StagedMovement:
     """Apply a movement to the stock levels (lot chosen first-expiry-first-out when none was scanned) and flag
-    what the levels say (negative stock, a frozen location). `total` must be locked already (or is locked here)."""
+    what the levels say (negative stock, a frozen location). `total` must be locked already (or is locked here).
+    `levels`: where the levels are read and written (DatabaseLevels unless a batch keeps them)."""
     assert m.qty_base >= 0, "quantities are validated before they reach the ledger"
     if total is None:
         total = lock_totals(session, [(m.item_id, m.warehouse_id)])[(m.item_id, m.warehouse_id)]
+    levels = levels or DatabaseLevels(session)
     if not m.lot and not m.lot_is_known and m.from_location is not None and EFFECTS[m.kind] != "record":
-        m.lot, m.expiry = _lot_at(session, m.item_id, m.from_location, m.qty_base, m.expiry)
+        lot, lot_expiry = choose_lot(levels.lots_at(m.item_id, m.from_location), m.qty_base)
+        m.lot, m.expiry = lot, (lot_expiry if lot else m.expiry)
     balances: dict[str, int] = {}
-    for change in location_deltas(m.kind, m.qty_base):
+    changes = location_deltas(m.kind, m.qty_base)
+    for change in changes:
         location = m.from_location if change.side == "from" else m.to_location
-        balances[change.side] = _add_to_level(session, m.item_id, location, m.lot, m.expiry, change.delta)
+        balances[change.side] = levels.add(m.item_id, location, m.lot, m.expiry, change.delta)
         if change.delta < 0 and balances[change.side] < 0:
             add_flag(m, "negative_stock")
     for location in (m.from_location, m.to_location):
         if location is not None and location.frozen and m.kind != "count":
             add_flag(m, "location_frozen")
-    changes = location_deltas(m.kind, m.qty_base)
     on_hand_delta = sum(c.delta for c in changes)
     quarantined_delta = sum(c.delta for c in changes
                             if (m.from_location if c.side == "from" else m.to_location).kind in QUARANTINE_KINDS)
     return StagedMovement(m, total, balances, on_hand_delta, quarantined_delta)
 
 
-def append_movement(session: Session, staged: StagedMovement, seq: int | None = None) -> Movement:
-    """The one place a movement row is written: hashed onto its chain (flags included), with on hand and the
-    chain head of its item/warehouse total moved in the same transaction."""
+def movement_row(staged: StagedMovement, seq: int, now) -> dict:
+    """A staged movement's stored fields, hashed onto its chain (flags included): what append writes."""
     m, total, balances = staged.m, staged.total, staged.balances
-    now = utcnow()
     fields = {
-        "seq": seq if seq is not None else next_movement_seq(session),
+        "seq": seq,
         "id": m.id,
         "kind": m.kind,
         "effect": m.effect or EFFECTS[m.kind],
@@ -150,28 +176,44 @@ def append_movement(session: Session, staged: StagedMovement, seq: int | None = 
         "content_hash": m.content_hash,
         "prev_hash": total.chain_head or GENESIS_HASH,
     }
-    assert set(fields) == set(HASHED_COLUMNS), "every stored column is hashed"
+    assert set(fields) == _HASHED, "every stored column is hashed"
     fields["hash"] = movement_hash(fields)
-    session.execute(Movement.__table__.insert().values(**fields))
-    session.execute(
-        update(StockTotal)
-        .where(StockTotal.item_id == m.item_id, StockTotal.warehouse_id == m.warehouse_id)
-        .values(on_hand=StockTotal.on_hand + staged.on_hand_delta, chain_head=fields["hash"],
-                chain_length=StockTotal.chain_length + 1, quarantined=StockTotal.quarantined + staged.quarantined_delta)
-    )
-    # Keep the locked row's in-memory copy in step without marking it dirty (the UPDATE above is the write).
+    return fields
+
+
+def advance_head(staged: StagedMovement, fields: dict) -> None:
+    """Keep the locked total's in-memory copy in step without marking it dirty (an UPDATE is the write)."""
+    total = staged.total
     set_committed_value(total, "on_hand", total.on_hand + staged.on_hand_delta)
     set_committed_value(total, "chain_head", fields["hash"])
     set_committed_value(total, "chain_length", total.chain_length + 1)
     set_committed_value(total, "quarantined", total.quarantined + staged.quarantined_delta)
-    _publish_movement(session, fields, m)
+
+
+def append_movement(session: Session, staged: StagedMovement, seq: int | None = None) -> Movement:
+    """The one place a movement row is written one at a time: hashed onto its chain (flags included), with on
+    hand and the chain head of its item/warehouse total moved in the same transaction."""
+    m = staged.m
+    fields = movement_row(staged, seq if seq is not None else next_movement_seq(session), utcnow())
+    session.execute(Movement.__table__.insert().values(**fields))
+    table = StockTotal.__table__
+    session.execute(
+        table.update()
+        .where(table.c.item_id == m.item_id, table.c.warehouse_id == m.warehouse_id)
+        .values(on_hand=table.c.on_hand + staged.on_hand_delta, chain_head=fields["hash"],
+                chain_length=table.c.chain_length + 1, quarantined=table.c.quarantined + staged.quarantined_delta)
+    )
+    advance_head(staged, fields)
+    publish_movement(session, fields, m)
     return Movement(**fields)
 
 
-def _publish_movement(session: Session, fields: dict, m: MovementInput) -> None:
-    item = session.get(Item, m.item_id)
+def publish_movement(session: Session, fields: dict, m: MovementInput, sku: str | None = None) -> None:
+    if sku is None:
+        item = session.get(Item, m.item_id)
+        sku = item.sku if item else None
     publish(session, "movements", m.warehouse_id, {
-        "seq": fields["seq"], "id": m.id, "kind": m.kind, "item": item.sku if item else None,
+        "seq": fields["seq"], "id": m.id, "kind": m.kind, "item": sku,
         "qty_base": m.qty_base, "uom": m.uom, "qty_scanned": m.qty_scanned,
         "from": m.from_location.code if m.from_location else None, "to": m.to_location.code if m.to_location else None,
         "ref": m.ref or None, "lot": m.lot or None, "device_id": m.device_id or None,
@@ -185,13 +227,6 @@ def post_movement(session: Session, m: MovementInput, total: StockTotal | None =
     """A movement that touches nothing but stock (an adjustment, a count's correction, opening stock):
     staged and appended. Floor scans go through services/sync.py, which adds what they do to orders."""
     return append_movement(session, stage_movement(session, m, total), seq)
-
-
-def _lot_at(session: Session, item_id: int, location: Location, qty_base: int, expiry: str) -> tuple[str, str]:
-    candidates = session.execute(select(StockLevel.lot, StockLevel.expiry, StockLevel.qty).where(
-        StockLevel.item_id == item_id, StockLevel.location_id == location.id)).tuples().all()
-    lot, lot_expiry = choose_lot(candidates, qty_base)
-    return lot, (lot_expiry if lot else expiry)
 
 
 def add_flag(m: MovementInput, flag: str) -> None:

@@ -7,7 +7,7 @@ its dispatches shipped less what its receipts received (while the transfer order
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
@@ -19,17 +19,16 @@ from webapp.db.order_tables import PurchaseOrder, PurchaseOrderLine, SalesOrder
 from webapp.db.transfer_tables import TransferOrder, TransferOrderLine
 from webapp.domain.ledger import (
     EFFECTS,
-    GENESIS_HASH,
     counted_against,
     in_transit_between,
     location_deltas,
-    movement_hash,
     open_on_order,
     order_committed,
 )
 from webapp.domain.inbound import fill_in_order, open_on_notice
 from webapp.domain.locations import QUARANTINE_KINDS
-from webapp.services.ledger import HASHED_COLUMNS, lock_totals
+from webapp.services.chain_scan import ChainScan, scan_chains
+from webapp.services.ledger import lock_totals
 
 
 @dataclass
@@ -43,45 +42,72 @@ def _blank_total() -> dict:
             "chain_length": 0}
 
 
+def _whole(total) -> int | None:
+    """A SUM as an integer (PostgreSQL sums bigints as numeric); None for what no program stores (SQLite text)."""
+    if isinstance(total, int):
+        return total
+    if isinstance(total, Decimal) and total == total.to_integral_value():
+        return int(total)
+    return None
+
+
 def compute_projection(session: Session) -> Projection:
+    """The projection the records give, from a few grouped queries: the database sums the ledger, and the
+    domain's rules (location_deltas, counted_against) are applied once per group, which is exact because each
+    is linear in the quantity for a given kind, ref and flags."""
     levels: dict = {}
     totals: dict = defaultdict(_blank_total)
-    warehouse_of = dict(session.execute(select(StockLevel.location_id, StockLevel.warehouse_id)).all())
+    warehouse_of = dict(session.execute(select(StockLevel.location_id, StockLevel.warehouse_id).distinct()).all())
     warehouse_of.update(dict(session.execute(select(Location.id, Location.warehouse_id)).all()))
     in_quarantine = set(session.scalars(select(Location.id).where(Location.kind.in_(QUARANTINE_KINDS))))
+    # Groups come in the order of their first movement: a level keeps the expiry of the first that touched it,
+    # as posting wrote it.
+    groups = session.execute(select(
+        Movement.kind, Movement.item_id, Movement.warehouse_id, Movement.from_location_id, Movement.to_location_id,
+        Movement.lot, Movement.expiry, func.sum(Movement.qty_base), func.min(Movement.seq))
+        .group_by(Movement.kind, Movement.item_id, Movement.warehouse_id, Movement.from_location_id,
+                  Movement.to_location_id, Movement.lot, Movement.expiry)
+        .order_by(func.min(Movement.seq)))
+    for kind, item_id, warehouse_id, from_id, to_id, lot, expiry, qty, _ in groups:
+        # A kind or quantity no program writes can only come from tampering; the chain check names that row.
+        qty = _whole(qty)
+        if kind not in EFFECTS or qty is None:
+            continue
+        total = totals[(item_id, warehouse_id)]
+        for change in location_deltas(kind, qty):
+            location_id = from_id if change.side == "from" else to_id
+            level = levels.setdefault((item_id, location_id, lot), [0, warehouse_of.get(location_id), expiry])
+            level[0] += change.delta
+            total["on_hand"] += change.delta
+            if location_id in in_quarantine:
+                total["quarantined"] += change.delta
+    for item_id, warehouse_id, length, head in session.execute(text(
+            "SELECT m.item_id, m.warehouse_id, c.n, m.hash FROM movement m JOIN (SELECT MAX(seq) AS head, COUNT(*) AS n "
+            "FROM movement GROUP BY item_id, warehouse_id) c ON m.seq = c.head")):
+        totals[(item_id, warehouse_id)].update(chain_head=head, chain_length=length)
     picked: dict = defaultdict(int)  # (order ref, item_id, warehouse_id) → qty
     dispatched: dict = defaultdict(int)
     received: dict = defaultdict(int)  # (po ref, item_id) → qty
     shipped_on_transfer: dict = defaultdict(int)  # (transfer order ref, item_id) → qty
     received_on_transfer: dict = defaultdict(int)
-    # Only the columns the fold needs (no times), so a tampered row is counted, never a crash.
-    rows = session.execute(select(Movement.kind, Movement.item_id, Movement.warehouse_id, Movement.from_location_id,
-                                  Movement.to_location_id, Movement.lot, Movement.expiry, Movement.qty_base,
-                                  Movement.ref, Movement.flags, Movement.effect, Movement.hash).order_by(Movement.seq))
-    for m in rows:
-        total = totals[(m.item_id, m.warehouse_id)]
-        total["chain_head"] = m.hash
-        total["chain_length"] += 1
-        # A kind or quantity no program writes can only come from tampering; the chain check names that row.
-        usable = m.kind in EFFECTS and isinstance(m.qty_base, int)
-        for change in location_deltas(m.kind, m.qty_base) if usable else []:
-            location_id = m.from_location_id if change.side == "from" else m.to_location_id
-            level = levels.setdefault((m.item_id, location_id, m.lot), [0, warehouse_of.get(location_id), m.expiry])
-            level[0] += change.delta
-            total["on_hand"] += change.delta
-            if location_id in in_quarantine:
-                total["quarantined"] += change.delta
-        if not usable:
+    against_rows = session.execute(
+        select(Movement.kind, Movement.ref, Movement.flags, Movement.effect, Movement.item_id, Movement.warehouse_id,
+               func.sum(Movement.qty_base))
+        .where(Movement.ref != "", Movement.kind.in_(("pick", "dispatch", "receive")))
+        .group_by(Movement.kind, Movement.ref, Movement.flags, Movement.effect, Movement.item_id, Movement.warehouse_id))
+    for kind, ref, flags, effect, item_id, warehouse_id, qty in against_rows:
+        qty = _whole(qty)
+        if qty is None:
             continue
-        against = counted_against(m.kind, m.ref, m.flags or "", m.effect or "")
+        against = counted_against(kind, ref, flags or "", effect or "")
         if against == "transfer_order":
-            (shipped_on_transfer if m.kind == "dispatch" else received_on_transfer)[(m.ref, m.item_id)] += m.qty_base
-        elif against == "order" and m.kind == "pick":
-            picked[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
-        elif against == "order" and m.kind == "dispatch":
-            dispatched[(m.ref, m.item_id, m.warehouse_id)] += m.qty_base
+            (shipped_on_transfer if kind == "dispatch" else received_on_transfer)[(ref, item_id)] += qty
+        elif against == "order" and kind == "pick":
+            picked[(ref, item_id, warehouse_id)] += qty
+        elif against == "order" and kind == "dispatch":
+            dispatched[(ref, item_id, warehouse_id)] += qty
         elif against == "purchase_order":
-            received[(m.ref, m.item_id)] += m.qty_base
+            received[(ref, item_id)] += qty
     order_state = dict(session.execute(select(SalesOrder.number, SalesOrder.state)).all())
     for key in set(picked) | set(dispatched):
         ref, item_id, warehouse_id = key
@@ -137,13 +163,15 @@ def _notice_lines(session: Session, received: dict, totals: dict) -> None:
 
 
 def stored_projection(session: Session) -> Projection:
-    levels = {(r.item_id, r.location_id, r.lot): [r.qty, r.warehouse_id, r.expiry]
-              for r in session.execute(select(StockLevel)).scalars()}
+    levels = {(item_id, location_id, lot): [qty, warehouse_id, expiry]
+              for item_id, location_id, lot, qty, warehouse_id, expiry in session.execute(select(
+                  StockLevel.item_id, StockLevel.location_id, StockLevel.lot, StockLevel.qty, StockLevel.warehouse_id,
+                  StockLevel.expiry))}
     totals = {(t.item_id, t.warehouse_id): {"on_hand": t.on_hand, "reserved": t.reserved, "committed": t.committed,
                                             "in_transit": t.in_transit, "quarantined": t.quarantined,
                                             "chain_head": t.chain_head,
                                             "chain_length": t.chain_length}
-              for t in session.execute(select(StockTotal)).scalars()}
+              for t in session.execute(select(StockTotal.__table__))}
     return Projection(levels=levels, totals=totals)
 
 
@@ -164,47 +192,17 @@ def projection_differences(expected: Projection, stored: Projection) -> list[str
     return problems
 
 
-def _stored_value(name: str, value):
-    """A raw stored value as the hash saw it. SQLite hands times back as text; unreadable text cannot match."""
-    if name in ("occurred_at", "recorded_at") and isinstance(value, str):
-        moment = datetime.fromisoformat(value)  # ValueError for text that is no time at all
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return value
-
-
 def verify_chains(session: Session, item_ids: set[int] | None = None) -> list[str]:
     """Every movement's hash recomputed from its stored fields, and linked to the one before it in its chain.
-    `item_ids`: only those items' chains (a reconcile of one SKU or zone); None: every chain.
-
-    Rows are read raw, so a value no program would write (tampering) is reported, never a crash.
-    """
-    problems = []
-    previous: dict = {}
-    columns = HASHED_COLUMNS + ["hash"]
-    only = f"WHERE item_id IN ({', '.join(str(int(i)) for i in sorted(item_ids)) or 'NULL'}) " if item_ids is not None else ""
-    rows = session.execute(text(f"SELECT {', '.join(columns)} FROM movement {only}ORDER BY seq"))
-    for row in rows:
-        stored = dict(zip(columns, row))
-        label = f"movement seq={stored['seq']} id={stored['id']}"
-        key = (stored["item_id"], stored["warehouse_id"])
-        expected_prev = previous.get(key, GENESIS_HASH)
-        previous[key] = stored["hash"]
-        if stored["prev_hash"] != expected_prev:
-            problems.append(f"{label}: prev_hash does not match the movement before it")
-            continue
-        try:
-            fields = {name: _stored_value(name, stored[name]) for name in HASHED_COLUMNS}
-            matches = movement_hash(fields) == stored["hash"]
-        except (ValueError, TypeError, OverflowError):
-            matches = False
-        if not matches:
-            problems.append(f"{label}: stored fields no longer match its hash")
-    return problems
+    `item_ids`: only those items' chains (a reconcile of one SKU or zone); None: every chain."""
+    return scan_chains(session, item_ids=item_ids).problems
 
 
-def verify(session: Session) -> list[str]:
-    """Empty when the chains and the projection agree with the ledger; else the problems, first bad one first."""
-    return verify_chains(session) + projection_differences(compute_projection(session), stored_projection(session))
+def verify(session: Session, scan: ChainScan | None = None) -> list[str]:
+    """Empty when the chains and the projection agree with the ledger; else the problems, first bad one first.
+    `scan`: the chains already read in this snapshot (verify_ledger reads them once for checkpoints too)."""
+    chain_problems = (scan or scan_chains(session)).problems
+    return chain_problems + projection_differences(compute_projection(session), stored_projection(session))
 
 
 def rebuild(session: Session) -> int:

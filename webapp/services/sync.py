@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from webapp.db.floor_tables import Carton
 from webapp.db.ledger_tables import Movement
-from webapp.db.models import Device, DeviceSignin, User
+from webapp.db.models import Device, DeviceSignin
 from webapp.db.order_tables import ExceptionRecord, RejectedMovement, SalesOrder
 from webapp.db.upsert import allocate_movement_seqs
 from webapp.domain.clock import utcnow
@@ -30,7 +30,9 @@ from webapp.domain.ledger import content_digest
 from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS, wrong_zone
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
-from webapp.services.catalogue import find_item, find_location, uom_factor
+from webapp.services.batch_posting import BatchWriter
+from webapp.services.batch_lookups import BatchLookups
+from webapp.services.catalogue import find_location, uom_factor
 from webapp.services.count_floor import flag_count_scan, note_exception_count, raise_exception_counts
 from webapp.services.floor_effects import ORDER_COUNTER, apply_floor_effects
 from webapp.services.exceptions import open_exceptions_for
@@ -94,26 +96,30 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
 
 
 def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, last_seq: int) -> int:
-    """Apply in device order. Fast path: the whole batch under one savepoint. If any movement fails,
-    that is undone and the batch is applied again with a savepoint per movement, so the bad one is
-    undone alone and the rest still apply."""
+    """Apply in device order. Fast path: the whole batch under one savepoint, its writes set-based
+    (services/batch_posting.py). If any movement fails, that is undone and the batch is applied again
+    with a savepoint per movement, so the bad one is undone alone and the rest still apply."""
     try:
-        with session.begin_nested():
-            return _apply_in_order(session, to_apply, totals, last_seq, careful=False)
+        with session.begin_nested(), BatchWriter(session) as writer:
+            writer.load([m for p in to_apply for m in p.movements])
+            last_seq = _apply_in_order(session, to_apply, totals, last_seq, writer)
+            writer.flush()
+            return last_seq
     except (IntegrityError, DataError, DomainError):
         session.info.pop("exception_counts", None)  # noted by work that was just undone
         for total in totals.values():
             session.refresh(total)  # the in-memory numbers moved with the undone work
-        return _apply_in_order(session, to_apply, totals, last_seq, careful=True)
+        return _apply_in_order(session, to_apply, totals, last_seq, None)
 
 
-def _apply_in_order(session, to_apply, totals, last_seq, careful: bool) -> int:
+def _apply_in_order(session, to_apply, totals, last_seq, writer: BatchWriter | None) -> int:
+    """`writer`: the fast path's batch writer; None on the careful path (a savepoint per movement)."""
     seqs = iter(allocate_movement_seqs(session, sum(len(p.movements) for p in to_apply)))
     for p in to_apply:
         if p.floor.device_seq < last_seq:
             for m in p.movements:
                 add_flag(m, "out_of_order")
-        p.result = _apply_one(session, p, totals, seqs, careful)
+        p.result = _apply_one(session, p, totals, seqs, writer)
         if p.result["status"] == "applied":
             last_seq = max(last_seq, p.floor.device_seq)
     return last_seq
@@ -132,7 +138,8 @@ def _rejected(movement_id: str | None, err: DomainError) -> dict:
 def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s,
              resubmitted_for: int | None = None) -> list[Prepared]:
     prepared, first_by_id = [], {}
-    lookups = _BatchLookups(session)
+    lookups = BatchLookups(session)
+    lookups.prime(raw_movements)
     movement_ids = [usable_id(raw) for raw in raw_movements]
     # After the device lock: this device's earlier batches have committed, so their ids are all here.
     recorded = _recorded(session, {i for i in movement_ids if i is not None})
@@ -270,34 +277,6 @@ def _carton_dispatch(session, device_id, floor: FloorMovement, raw: dict, scanne
     ) for n, (item_id, lot, expiry, qty) in enumerate(contents)]
 
 
-class _BatchLookups:
-    """People, items and locations looked up once per batch: a batch scans the same few codes again and again."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._people: dict = {}
-        self._items: dict = {}
-        self._locations: dict = {}
-
-    def person(self, username: str) -> User | None:
-        if username not in self._people:
-            self._people[username] = self.session.scalar(select(User).where(User.username == username))
-        return self._people[username]
-
-    def item(self, code: str):
-        if code not in self._items:
-            self._items[code] = find_item(self.session, code)
-        return self._items[code]
-
-    def remember_location(self, code: str, location) -> None:
-        self._locations[code] = location
-
-    def location(self, code: str):
-        if code not in self._locations:
-            self._locations[code] = find_location(self.session, code)
-        return self._locations[code]
-
-
 def _gs1(code: str) -> dict | None:
     try:
         return parse_gs1(code)
@@ -305,17 +284,20 @@ def _gs1(code: str) -> dict | None:
         return None
 
 
-def _post(session: Session, p: Prepared, totals: dict, seqs) -> list[Movement]:
+def _post(session: Session, p: Prepared, totals: dict, seqs, writer: BatchWriter | None = None) -> list[Movement]:
     first = p.movements[0]
     if first.kind == "count":
         flag_count_scan(session, first)
     posted = []
     for m in p.movements:  # what a scan does, in order:
         total = totals[(m.item_id, m.warehouse_id)]
-        staged = stage_movement(session, m, total)  # 1. stock levels; negative_stock, location_frozen
+        staged = stage_movement(session, m, total, writer)  # 1. stock levels; negative_stock, location_frozen
         apply_floor_effects(session, m, total)  # 2. its order or purchase order; reserved/committed/in transit
-        movement = append_movement(session, staged, seq=next(seqs, None))  # 3. the hashed row, on hand
-        open_exceptions_for(session, movement, m.photo)  # 4. each flag for the supervisor
+        if writer is not None:  # 3. the hashed row, on hand; 4. each flag for the supervisor (when written)
+            movement = writer.append(staged, next(seqs))
+        else:
+            movement = append_movement(session, staged, seq=next(seqs, None))
+            open_exceptions_for(session, movement, m.photo)
         posted.append(movement)
     if first.kind == "short":
         _short_pick(session, first)
@@ -334,10 +316,10 @@ def _applied(p: Prepared, posted: list[Movement]) -> dict:
     return {"id": p.movement_id, "status": "applied", "seq": posted[0].seq, "flags": flags}
 
 
-def _apply_one(session: Session, p: Prepared, totals: dict, seqs, careful: bool) -> dict:
+def _apply_one(session: Session, p: Prepared, totals: dict, seqs, writer: BatchWriter | None) -> dict:
     first = p.movements[0]
-    if not careful:
-        return _applied(p, _post(session, p, totals, seqs))  # errors undo the whole fast path
+    if writer is not None:
+        return _applied(p, _post(session, p, totals, seqs, writer))  # errors undo the whole fast path
     touched = [totals[(m.item_id, m.warehouse_id)] for m in p.movements]
     try:
         with session.begin_nested():
