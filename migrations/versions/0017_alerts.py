@@ -40,9 +40,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_alert_cause_key", "alert", ["cause_key"])
     op.create_index("ix_alert_webhook_due", "alert", ["webhook_state", "webhook_next_at"])
+    op.create_index("ux_alert_open_cause", "alert", ["cause_key"], unique=True,
+                    postgresql_where=sa.text("cleared_at IS NULL"), sqlite_where=sa.text("cleared_at IS NULL"))
 
 
 def downgrade() -> None:
+    op.drop_index("ux_alert_open_cause", table_name="alert")
     op.drop_index("ix_alert_webhook_due", table_name="alert")
     op.drop_index("ix_alert_cause_key", table_name="alert")
     op.drop_table("alert")

@@ -2,7 +2,7 @@
 per episode of a cause, with its acknowledgement and the state of its webhook delivery (an outbox)."""
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from webapp.domain.clock import utcnow
@@ -11,7 +11,11 @@ from webapp.domain.clock import utcnow
 class Alert(SQLModel, table=True):
     __tablename__ = "alert"
     __table_args__ = (Index("ix_alert_cause_key", "cause_key"),
-                      Index("ix_alert_webhook_due", "webhook_state", "webhook_next_at"))
+                      Index("ix_alert_webhook_due", "webhook_state", "webhook_next_at"),
+                      # At most one open alert per cause: two checks that both saw none open (each before the
+                      # other committed) cannot both raise it, whatever episode number each computed.
+                      Index("ux_alert_open_cause", "cause_key", unique=True,
+                            postgresql_where=text("cleared_at IS NULL"), sqlite_where=text("cleared_at IS NULL")))
     id: int | None = Field(default=None, primary_key=True)
     # cause_key + "#" + episode number; unique, so racing checks raise an episode's alert once.
     cause: str = Field(max_length=320, sa_column_kwargs={"unique": True})
