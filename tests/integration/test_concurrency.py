@@ -7,6 +7,7 @@ from sqlalchemy import text
 from tests.integration.floor import scan, small_warehouse, sync
 from tests.integration.live_server import LiveServer, all_at_once
 from webapp.extensions import db
+from webapp.services.locks import _MOVEMENT_ID_LOCKS, _key
 
 
 def _sql(query: str, **params):
@@ -103,13 +104,23 @@ def test_server_killed_mid_batch_then_retry_applies_everything_exactly_once(app,
         except requests.RequestException as err:
             outcome["error"] = err
 
+    # Replay is fast enough that a timed kill could land after the answer: hold what the batch must wait for,
+    # so it is still in flight at the kill. SQLite: the write lock (BEGIN IMMEDIATE); PostgreSQL: the lock on one
+    # of its movement ids, which a batch takes after its device row and totals (services/locks.py).
+    blocker = db.engine.connect()
+    held = blocker.begin()
+    if not db.is_sqlite:
+        blocker.execute(text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:key AS integer))"),
+                        {"space": _MOVEMENT_ID_LOCKS, "key": _key(batch[-1]["id"])})
     sender = threading.Thread(target=post)
     sender.start()
     import time
 
-    time.sleep(0.3)
+    time.sleep(1)  # the batch waits on the blocker: it cannot answer before the kill
     server.kill()
     sender.join()
+    held.rollback()
+    blocker.close()
     [(after_kill,)] = _sql("SELECT COUNT(*) FROM movement")
     assert "error" in outcome, "the kill must land while the batch is in flight (the client never gets an answer)"
     assert after_kill == 0, "a batch killed before its commit leaves nothing behind"
