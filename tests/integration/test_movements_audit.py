@@ -87,9 +87,14 @@ def test_floor_roles_may_not_read_the_audit_trail(client, history, make_user):
     assert client.get("/api/v1/movements").status_code == 401
 
 
-@pytest.mark.parametrize("query", [{"since": "yesterday"}, {"since": "2026-11-25T10:00:00"}, {"kind": "teleport"},
+@pytest.mark.parametrize("query", [{"since": "yesterday"}, {"since": "2026-11-25T10:00:00"}, {"since": ""}, {"kind": "teleport"},
                                    {"cursor": "-1"}, {"limit": "0"}, {"item": "x" * 65}])
 def test_a_bad_filter_is_a_400_that_names_it(client, history, query):
     response = client.get("/api/v1/movements", query_string=query, headers=bearer(history["sam"]))
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["error"]["code"] == "invalid_field"
+
+
+def test_a_filter_box_left_empty_filters_nothing(client, history):
+    everything = movements(client, history["sam"])["items"]
+    assert movements(client, history["sam"], item="", location=" ")["items"] == everything

@@ -21,7 +21,8 @@ TEXT_FILTERS = {
 }
 FILTER_PARAMETERS = [
     *({"name": name, "in": "query", "description": text,
-       "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"^[^\x00]*$"}}
+       # Empty (or blank) means no filter on that field, as a form with the box left empty sends it.
+       "schema": {"type": "string", "maxLength": 64, "pattern": r"^[^\x00]*$"}}
       for name, text in TEXT_FILTERS.items()),
     {"name": "kind", "in": "query", "schema": {"enum": sorted(EFFECTS)}},
     {"name": "since", "in": "query", "description": "recorded at or after this time (ISO 8601 with an offset)",
@@ -38,7 +39,7 @@ def _filter_from_query() -> HistoryFilter:
     if kind is not None and kind not in EFFECTS:
         raise ApiError(400, "invalid_field", f"kind is one of {', '.join(sorted(EFFECTS))}", field="kind")
     wanted.kind = kind
-    if request.args.get("since"):
+    if "since" in request.args:  # present but empty is no time at all: refused, like any other non-time
         try:
             wanted.since = parse_instant(request.args["since"])
         except ValueError as err:
