@@ -11,6 +11,7 @@ from tests.integration.floor import (
     sync,
     verify_clean,
 )
+from webapp.domain.sscc import make_sscc
 from webapp.extensions import db
 
 TRANSFER = {"number": "TO-1", "from_warehouse": "WH1", "to_warehouse": "WH2",
@@ -127,6 +128,13 @@ def test_a_transfer_order_must_go_between_two_known_warehouses_under_a_number_of
     listed = client.get("/api/v1/transfer-orders?state=open&warehouse=WH2", headers=bearer(asha)).get_json()
     assert [t["number"] for t in listed["items"]] == ["TO-1"] and listed["next_cursor"] is None
     assert client.get("/api/v1/transfer-orders/TO-9", headers=bearer(asha)).status_code == 404
+    # A receipt's ref names a purchase order, a notice or a transfer order: no two of them share a number.
+    pallet = {"sscc": make_sscc("5012345", 901), "lines": [{"item": "SKU-1", "qty": 1}]}
+    clash = client.post("/api/v1/inbound-shipments", json={"number": "TO-1", "pallets": [pallet]}, headers=bearer(boss))
+    assert clash.status_code == 409 and clash.get_json()["error"]["code"] == "number_in_use"
+    assert client.post("/api/v1/inbound-shipments", json={"number": "ASN-9", "warehouse": "WH2", "pallets": [pallet]},
+                       headers=bearer(boss)).status_code == 201
+    assert post({**TRANSFER, "number": "ASN-9"}).get_json()["error"]["code"] == "number_in_use"
     assert _sql("SELECT COUNT(*) FROM transfer_order") == [(1,)]
 
 

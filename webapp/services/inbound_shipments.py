@@ -20,6 +20,7 @@ from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.ledger import lock_totals
 from webapp.services.locks import lock_in_order
 from webapp.services.purchasing import purchase_order_json
+from webapp.services.ref_numbers import refuse_number_in_use
 
 
 def normalised(payload: dict) -> dict:
@@ -46,9 +47,7 @@ def create_shipment(session: Session, payload: dict) -> tuple[InboundShipment, b
     existing = session.scalar(select(InboundShipment).where(InboundShipment.number == intake["number"]))
     if existing is not None:
         return _same_or_conflict(existing, digest), False
-    if session.scalar(select(PurchaseOrder.id).where(PurchaseOrder.number == intake["number"])):
-        # A receipt's ref names a purchase order or a notice: one number cannot be both.
-        raise Conflict("number_in_use", f"{intake['number']} is a purchase order's number")
+    refuse_number_in_use(session, intake["number"], "inbound shipment")
     warehouse = resolve_warehouse(session, intake["warehouse"])
     supplier_id = _supplier_id(session, intake["supplier"])
     expected_at = _expected_at(intake["expected_at"])

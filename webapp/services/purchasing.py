@@ -6,7 +6,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webapp.db.inbound_tables import InboundShipment
 from webapp.db.ledger_tables import StockTotal
 from webapp.db.models import Item, Location, Supplier
 from webapp.db.order_tables import ExceptionRecord, PurchaseOrder, PurchaseOrderLine
@@ -16,6 +15,7 @@ from webapp.domain.ledger import open_on_order
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.ledger import lock_totals
 from webapp.services.locks import lock_in_order
+from webapp.services.ref_numbers import refuse_number_in_use
 
 
 @dataclass
@@ -31,9 +31,7 @@ def create_purchase_order(session: Session, intake: PoIntake) -> PurchaseOrder:
     supplier = session.scalar(select(Supplier).where(Supplier.code == intake.supplier))
     if supplier is None:
         raise NotFound("unknown_supplier", f"no supplier {intake.supplier}")
-    if session.scalar(select(InboundShipment.id).where(InboundShipment.number == intake.number)):
-        # A receipt's ref names a purchase order or an inbound shipment: one number cannot be both.
-        raise Conflict("number_in_use", f"{intake.number} is an inbound shipment's number")
+    refuse_number_in_use(session, intake.number, "purchase order")
     warehouse = resolve_warehouse(session, intake.warehouse)
     resolved = []
     for n, (code, qty) in enumerate(intake.lines, start=1):

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import StockTotal
 from webapp.db.models import Item, Location
-from webapp.db.order_tables import ExceptionRecord, PurchaseOrder, SalesOrder
+from webapp.db.order_tables import ExceptionRecord
 from webapp.db.transfer_tables import TransferOrder, TransferOrderLine
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.ledger import content_digest, in_transit_between
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.locks import lock_in_order
+from webapp.services.ref_numbers import refuse_number_in_use
 
 
 @dataclass
@@ -46,10 +47,7 @@ def create_transfer_order(session: Session, intake: TransferIntake) -> tuple[Tra
     existing = session.scalar(select(TransferOrder).where(TransferOrder.number == intake.number))
     if existing is not None:
         return _same_or_conflict(existing, digest), False
-    # Its number is the ref the floor scans: it must not also name a sales or purchase order.
-    if session.scalar(select(SalesOrder.id).where(SalesOrder.number == intake.number)) or \
-            session.scalar(select(PurchaseOrder.id).where(PurchaseOrder.number == intake.number)):
-        raise Conflict("number_in_use", f"{intake.number} already names a sales or purchase order")
+    refuse_number_in_use(session, intake.number, "transfer order")  # its number is the ref the floor scans
     source = resolve_warehouse(session, intake.from_warehouse)
     destination = resolve_warehouse(session, intake.to_warehouse)
     if source.id == destination.id:
