@@ -97,9 +97,9 @@ export function receivingView({ params, actionsChanged }) {
 
   // Arms the keypad for the next item scan even when its label carries a count.
   function keypadControl() {
-    return h("button", { type: "button", class: `big-button ${state.askNext ? "info" : ""}`, id: "keypad-next",
-      "aria-pressed": String(state.askNext), onclick: () => { state.askNext = !state.askNext; render(); } },
-    state.askNext ? "Quantity: next scan asks" : "Quantity");
+    return h("div", { class: "damaged-controls" }, h("button", { type: "button", class: `big-button ${state.askNext ? "info" : ""}`,
+      id: "keypad-next", "aria-pressed": String(state.askNext), onclick: () => { state.askNext = !state.askNext; render(); } },
+    state.askNext ? "Quantity: next scan asks" : "Quantity"));
   }
 
   function damagedControls() {

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_selector("#flash", state="hidden")  # the scan's flash has had its time
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
