@@ -1,7 +1,9 @@
 // Receiving against a notice or a purchase order, offline: choose it from the receiver's tasks (or scan its
 // reference), scan the dock, then scan pallets (an SSCC on the notice receives all its lines at once) or item
-// labels (GS1 count → quantity). Over-receipts and items not on the delivery warn and are still recorded;
-// "Damaged" sends the next receipt with condition damaged and a photo. Then put away from the dock.
+// labels. A label with a count (GS1 AI 30/37) posts straight away; any other label (plain EAN, case barcode, GS1
+// without count) asks how many on the big keypad, 1 prefilled, OK or Enter; "Quantity" arms the keypad for the next
+// labelled scan too (a case that is short). Over-receipts and items not on the delivery warn and are still recorded;
+// "Damaged" sends the next receipt (an item, or every line of a pallet) with condition damaged and a photo. Then put away from the dock.
 import { getJson } from "../api.js";
 import * as db from "../db.js";
 import * as feedback from "../feedback.js";
@@ -11,7 +13,8 @@ import { parseGs1 } from "../scan/gs1.js";
 import { stockLocationProblem } from "../scan/lookup.js";
 import { ssccFromScan } from "../scan/sscc.js";
 import { onTask, openFor, progress, receivedHere } from "./receiving_lines.js";
-import { h, packBadge, qtyControl, resultLine, scanOutcome, setChildren, stepRow, validQty } from "./ui.js";
+import { h, maxQty, numberDialog, packBadge, packText, qtyControl, resultLine, scanOutcome, setChildren, stepRow,
+  validQty } from "./ui.js";
 
 const taskKeyOf = (ref) => `receive:${ref}`;
 
@@ -51,7 +54,7 @@ export function receivingListView({ navigate }) {
 export function receivingView({ params, actionsChanged }) {
   const ref = decodeURIComponent(params[0]);
   const state = { task: null, dock: null, mode: "receive", qty: 1, damaged: false, photo: null, camera: null,
-    putaway: null, suggestions: [], last: null };
+    putaway: null, suggestions: [], last: null, askNext: false, asking: false };
   const el = h("section", { class: "screen", id: "receiving-screen" });
 
   const step = () => (!state.dock ? "dock" : state.mode === "putaway" ? (state.putaway ? "to" : "putaway-item") : "scan");
@@ -81,6 +84,7 @@ export function receivingView({ params, actionsChanged }) {
       h("h1", {}, `Receive ${ref}`),
       h("p", { class: "prompt", id: "prompt" }, prompts[step()]),
       h("ol", { class: "steps" }, stepRow("Dock", state.dock?.code, { current: step() === "dock", id: "step-dock" })),
+      state.mode === "receive" && state.dock ? keypadControl() : null,
       state.mode === "receive" && state.dock ? damagedControls() : null,
       state.mode === "putaway" ? putawayControls() : null,
       resultLine(state.last),
@@ -89,6 +93,13 @@ export function receivingView({ params, actionsChanged }) {
       unexpected.size ? h("h2", {}, "Not on this delivery") : null,
       unexpected.size ? h("ul", { class: "tally-list", id: "unexpected-lines" }, [...unexpected].map(([sku, u]) =>
         h("li", { dataset: { item: sku } }, h("b", {}, String(u.qty)), ` × ${u.name}`))) : null);
+  }
+
+  // Arms the keypad for the next item scan even when its label carries a count.
+  function keypadControl() {
+    return h("div", { class: "damaged-controls" }, h("button", { type: "button", class: `big-button ${state.askNext ? "info" : ""}`,
+      id: "keypad-next", "aria-pressed": String(state.askNext), onclick: () => { state.askNext = !state.askNext; render(); } },
+    state.askNext ? "Quantity: next scan asks" : "Quantity"));
   }
 
   function damagedControls() {
@@ -171,15 +182,19 @@ export function receivingView({ params, actionsChanged }) {
     }
     const left = progress(state.task).lines.filter((line) => line.sscc === sscc && line.left > 0);
     if (!left.length) return refuse("Pallet already received", sscc);
+    // A damaged pallet: every line carries the condition and the one photo of it.
+    const damaged = state.damaged ? { condition: "damaged", photo: state.photo || undefined } : {};
     try {
       for (const line of left) {
         await receive(line.item, line.name || line.item, line.left, "EA", 1, { lot: line.lot || undefined,
-          expiry: line.expiry || undefined });
+          expiry: line.expiry || undefined, ...damaged });
       }
     } catch (error) {
       return refuse("Not saved, scan again", error.message);
     }
-    const text = `Pallet received: ${left.length} line${left.length === 1 ? "" : "s"}`;
+    state.damaged = false;
+    state.photo = null;
+    const text = `Pallet received: ${left.length} line${left.length === 1 ? "" : "s"}${damaged.condition ? " (damaged, flagged)" : ""}`;
     state.last = { kind: "ok", text };
     render();
     feedback.success(text, sscc);
@@ -187,7 +202,21 @@ export function receivingView({ params, actionsChanged }) {
 
   async function onItem(scan) {
     const gs1 = parseGs1(scan.code);
-    const qty = gs1.ok && Number(gs1.data.count) > 0 ? Number(gs1.data.count) : 1;
+    const counted = gs1.ok && Number(gs1.data.count) > 0 ? Number(gs1.data.count) : null;
+    let qty = counted ?? 1;
+    if (counted === null || state.askNext) {
+      state.asking = true;
+      try {
+        qty = await numberDialog({ message: `How many ${scan.uom && scan.uom !== "EA" ? scan.uom : ""} received?`.replace("  ", " "),
+          detail: [scan.name, packText(scan)].filter(Boolean).join(" · "), value: qty, confirm: "Receive",
+          max: Math.floor(maxQty() / (scan.factor || 1)), enterConfirms: true });
+      } finally {
+        state.asking = false;
+      }
+      if (qty === null) return accept("Not received: scan again", "info");
+      if (!el.isConnected) return; // the person left the screen with the keypad open
+      state.askNext = false;
+    }
     const base = qty * (scan.factor || 1);
     const expected = onTask(state.task, scan.sku);
     const over = expected && base > openFor(state.task, scan.sku);
@@ -247,6 +276,7 @@ export function receivingView({ params, actionsChanged }) {
 
   async function onScan(scan) {
     if (!state.task) return refuse("Delivery not on this device", ref);
+    if (state.asking) return refuse("Enter the quantity first", scan.code);
     if (!state.dock) {
       if (scan.type !== "location") return refuse("Scan the dock first", scan.code);
       const problem = stockLocationProblem(scan.location);

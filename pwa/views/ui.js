@@ -49,8 +49,11 @@ export function confirmDialog({ message, detail, confirm = "Yes", cancel = "Canc
 }
 
 // A number asked for with a big keypad (gloves, no system keyboard popping up over the screen).
-// Resolves with a whole number from 1 to `max`, or null when cancelled. Digit keys work too.
-export function numberDialog({ message, detail, value = "", max = maxQty(), confirm = "OK", cancel = "Cancel" }) {
+// Resolves with a whole number from 1 to `max`, or null when cancelled. Digit keys work too; with
+// `enterConfirms`, Enter takes a valid number (typed number + Enter on a handheld's keys, no reach for OK).
+// A number over `max` buzzes as it is typed: the person hears it without looking at the display.
+export function numberDialog({ message, detail, value = "", max = maxQty(), confirm = "OK", cancel = "Cancel",
+  enterConfirms = false }) {
   return new Promise((resolve) => {
     let typed = value === "" ? "" : String(value);
     let fresh = true; // the first key replaces the suggested number
@@ -68,6 +71,7 @@ export function numberDialog({ message, detail, value = "", max = maxQty(), conf
       else typed = (fresh ? "" : typed).concat(key).replace(/^0+/, "").slice(0, 7);
       fresh = false;
       show();
+      if (Number(typed) > max) feedback.failure(`At most ${max}`, `${typed} is too many`);
     };
     const key = (label, code, extra = {}) => h("button", { type: "button", class: "key", dataset: { key: code },
       onclick: () => press(code), ...extra }, label);
@@ -85,7 +89,10 @@ export function numberDialog({ message, detail, value = "", max = maxQty(), conf
     const onKey = (event) => {
       if (/^\d$/.test(event.key)) press(event.key);
       else if (event.key === "Backspace") press("back");
-      else return;
+      else if (event.key === "Enter" && enterConfirms) {
+        event.stopPropagation(); // the person's Enter, not a scanner's end of label
+        if (!confirmButton.disabled) dialog.close("ok");
+      } else return;
       event.preventDefault();
     };
     dialog.addEventListener("keydown", onKey);
