@@ -14,9 +14,9 @@ const WORK = [
   { href: "#/returns", label: "Returns", roles: ["receiver", "supervisor", "admin"] },
   { href: "#/count", label: "Count", roles: ["counter", "supervisor", "admin"], tasks: "count" },
   { href: "#/move", label: "Move stock", roles: FLOOR_ROLES },
-  { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances" },
-  { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor" },
-  { href: "#/dashboard", label: "Dashboard", roles: ["supervisor", "admin"], note: "live floor, alerts" },
+  { href: "#/signoff", label: "Sign-off", roles: ["supervisor", "admin"], note: "count variances", office: true },
+  { href: "#/release", label: "Release", roles: ["supervisor", "admin"], note: "orders to the floor", office: true },
+  { href: "#/dashboard", label: "Dashboard", roles: ["supervisor", "admin"], note: "live floor, alerts", office: true },
   // Tablet-first office screens: on a phone's home there is no room for them (the scan work comes first).
   { href: "#/orders", label: "Orders", roles: ["supervisor", "admin"], note: "find, change lines, move", wide: true },
   { href: "#/history", label: "History", roles: ["supervisor", "admin"], note: "movements, corrections", wide: true },
@@ -29,7 +29,8 @@ const WORK = [
   { href: "#/admin/settings", label: "Settings", roles: ["admin"], note: "tolerances, limits, history", wide: true },
 ];
 
-// On a phone the office screens sit behind one button (a handheld's home has room for the scan work only).
+// On a phone the office screens, and a supervisor's sign-off, release and dashboard (`office: true`), sit behind
+// one button: a handheld's home has room for the scan work only.
 const OFFICE = { href: "#/office", label: "Office", roles: ["supervisor", "admin"], note: "orders, history, reports, people",
   narrow: true };
 
@@ -39,16 +40,17 @@ function allowed(list, user) {
 }
 
 function workButton(w, extraClass = "") {
-  const classes = ["work-button", w.wide ? "wide-only" : "", w.narrow ? "narrow-only" : "", extraClass].filter(Boolean).join(" ");
+  const classes = ["work-button", w.wide || w.office ? "wide-only" : "", w.narrow ? "narrow-only" : "", extraClass]
+    .filter(Boolean).join(" ");
   return h("a", { href: w.href, class: classes, id: `work-${w.href.slice(2).replaceAll("/", "-")}` },
     h("span", { class: "work-label" }, w.label), h("span", { class: "work-count", dataset: { tasks: w.tasks || "" } }, w.note || ""));
 }
 
 // The office screens as a list of their own (#/office), for a supervisor or admin on a phone.
 export function officeView({ user }) {
-  const work = allowed(WORK.filter((w) => w.wide), user);
+  const work = allowed(WORK.filter((w) => w.wide || w.office), user);
   const el = h("section", { class: "screen home office-menu" }, h("h1", {}, "Office"),
-    h("nav", { class: "work-list", "aria-label": "Office" }, work.map((w) => workButton({ ...w, wide: false }))));
+    h("nav", { class: "work-list", "aria-label": "Office" }, work.map((w) => workButton({ ...w, wide: false, office: false }))));
   return { title: "Office", el, actions: [] };
 }
 
