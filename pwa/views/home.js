@@ -31,8 +31,7 @@ const WORK = [
 
 // On a phone the office screens, and a supervisor's sign-off, release and dashboard (`office: true`), sit behind
 // one button: a handheld's home has room for the scan work only.
-const OFFICE = { href: "#/office", label: "Office", roles: ["supervisor", "admin"], note: "orders, history, reports, people",
-  narrow: true };
+const OFFICE = { href: "#/office", label: "Office", roles: ["supervisor", "admin"], narrow: true };
 
 function allowed(list, user) {
   const roles = new Set(user.roles || []);

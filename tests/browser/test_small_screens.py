@@ -115,6 +115,9 @@ def test_every_step_fits_a_small_handheld_without_scrolling(chromium, live_serve
         wait_offline_ready(page)
         page.wait_for_selector("#work-pick .work-count:has-text('open')")
         walk.check("home")
+        open_screen(page, "#/office", "Office")  # on a phone the office screens sit behind one button
+        page.wait_for_selector("#work-dashboard")
+        walk.check("office")
 
         open_screen(page, "#/move", "Move stock")
         walk.check("move-from")
