@@ -54,7 +54,8 @@ export function statusView({ user } = {}) {
     alertList.replaceChildren(h("h2", {}, "From the server"), seen,
       h("ul", { class: "cards" }, alerts.map((alert) => h("li", { class: `card alert ${alert.kind}`, dataset: { id: alert.id } },
         h("p", { class: "card-title" }, alert.kind === "rejected" ? "Refused" : "Flagged", supervisor && alert.movement?.item
-          ? [" · ", h("a", { href: historyHref({ item: alert.movement.item }), class: "hist-link alert-history" }, "history")] : null),
+          ? h("span", { class: "alert-history-wrap" }, " · ",
+            h("a", { href: historyHref({ item: alert.movement.item }), class: "hist-link alert-history" }, "history")) : null),
         h("p", {}, alertText(alert)), h("p", { class: "muted" }, clockTime(alert.at))))));
   }
 

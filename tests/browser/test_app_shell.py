@@ -9,7 +9,9 @@ import pytest
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
-SHELL_BUDGET_BYTES = 1_500_000  # the zxing wasm is most of it; a phone on a weak signal downloads this once
+# The zxing wasm is most of it; a phone on a weak signal downloads this once. main.js imports every screen, so the
+# office screens (dashboard, history, orders, people, reports, imports: about 150 kB) are in it too.
+SHELL_BUDGET_BYTES = 1_650_000
 
 
 def precached_urls() -> list[str]:
