@@ -8,16 +8,10 @@ import pytest
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, chromium_path
 from tests.browser.floor import (RECORD_SCANS, open_screen, scan, sign_in, wait_offline_ready, wait_step,
                                  wait_waiting)
-from tests.browser.test_receiving import SHOTS, _items, damaged_case_video
+from tests.browser.test_receiving import _items, _shot, damaged_case_video
 from webapp.domain.sscc import make_sscc
 
 pytestmark = pytest.mark.browser
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_selector("#flash", state="hidden")  # the scan's flash has had its time
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_a_count_keyed_on_the_keypad_and_a_damaged_pallet_reach_the_ledger_once(
