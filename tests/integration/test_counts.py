@@ -249,7 +249,9 @@ def test_nothing_a_counter_can_read_shows_a_system_quantity(client, site):
     mine = client.get(f"/api/v1/counts/{count['id']}", headers=bearer(site["counter"])).get_json()
     assert mine["counted"] == [{"location": "A-02", "item": "SKU-2", "name": "Item 2", "lot": None, "qty": 17}]
     listed = client.get("/api/v1/counts", headers=bearer(site["counter"])).get_json()["items"]
-    assert {c["id"] for c in listed} == {count["id"], other["id"]}
+    assert {c["id"] for c in listed} == {count["id"]}  # the list is theirs only, as CONTRACT.md says
+    tasks = client.get("/api/v1/tasks", headers=bearer(site["counter"])).get_json()["tasks"]
+    assert other["id"] in {t["id"] for t in tasks if t["kind"] == "count"}  # an unassigned count is offered as a task
     theirs = new_count(client, site["sup"], locations=["A-04"], assign_to="sam")
     hidden = client.get(f"/api/v1/counts/{theirs['id']}", headers=bearer(site["counter"]))
     assert hidden.status_code == 404  # someone else's count

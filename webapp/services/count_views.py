@@ -99,7 +99,8 @@ def get_count(session: Session, count_id: int) -> StockCount:
 
 
 def list_counts(session: Session, state: str | None, before: int, limit: int, counter_id: int | None) -> dict:
-    """Newest first. `counter_id`: only what that counter may see, without quantities."""
+    """Newest first. `counter_id`: only the counts assigned to that counter (CONTRACT.md), without quantities; the
+    counts assigned to nobody reach counters through their task list (services/tasks.py)."""
     if state is not None and state not in COUNT_STATES:
         raise DomainError("invalid_field", f"state is one of {', '.join(COUNT_STATES)}", field="state")
     query = select(StockCount)
@@ -108,7 +109,7 @@ def list_counts(session: Session, state: str | None, before: int, limit: int, co
     if before:
         query = query.where(StockCount.id < before)
     if counter_id is not None:
-        query = query.where((StockCount.assigned_to_id.is_(None)) | (StockCount.assigned_to_id == counter_id))
+        query = query.where(StockCount.assigned_to_id == counter_id)
     rows = list(session.scalars(query.order_by(StockCount.id.desc()).limit(limit)))
     heads = []
     for count in rows:
