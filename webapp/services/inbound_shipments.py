@@ -20,7 +20,7 @@ from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.ledger import lock_totals
 from webapp.services.locks import lock_in_order
 from webapp.services.purchasing import purchase_order_json
-from webapp.services.ref_numbers import refuse_number_in_use
+from webapp.services.ref_numbers import document_by_number, refuse_number_in_use
 
 
 def normalised(payload: dict) -> dict:
@@ -153,10 +153,7 @@ def _po_line(session: Session, line: dict, item: Item, warehouse: Location, n: i
 
 
 def get_shipment(session: Session, number: str) -> InboundShipment:
-    shipment = session.scalar(select(InboundShipment).where(InboundShipment.number == number))
-    if shipment is None:
-        raise NotFound("unknown_inbound_shipment", f"no inbound shipment {number}")
-    return shipment
+    return document_by_number(session, "inbound shipment", number)
 
 
 def shipment_json(session: Session, shipment: InboundShipment) -> dict:

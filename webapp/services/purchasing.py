@@ -15,7 +15,7 @@ from webapp.domain.ledger import open_on_order
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.ledger import lock_totals
 from webapp.services.locks import lock_in_order
-from webapp.services.ref_numbers import refuse_number_in_use
+from webapp.services.ref_numbers import document_by_number, refuse_number_in_use
 
 
 @dataclass
@@ -57,10 +57,7 @@ def create_purchase_order(session: Session, intake: PoIntake) -> PurchaseOrder:
 
 
 def get_purchase_order(session: Session, number: str) -> PurchaseOrder:
-    po = session.scalar(select(PurchaseOrder).where(PurchaseOrder.number == number))
-    if po is None:
-        raise NotFound("unknown_purchase_order", f"no purchase order {number}")
-    return po
+    return document_by_number(session, "purchase order", number)
 
 
 def purchase_order_json(session: Session, po: PurchaseOrder) -> dict:

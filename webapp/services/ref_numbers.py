@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from webapp.db.inbound_tables import InboundShipment
 from webapp.db.order_tables import PurchaseOrder, SalesOrder
 from webapp.db.transfer_tables import TransferOrder
-from webapp.domain.errors import Conflict
+from webapp.domain.errors import Conflict, NotFound
 
 DOCUMENTS = {"sales order": SalesOrder, "purchase order": PurchaseOrder, "inbound shipment": InboundShipment,
              "transfer order": TransferOrder}
@@ -23,3 +23,12 @@ def refuse_number_in_use(session: Session, number: str, creating: str) -> None:
         model = DOCUMENTS[what]
         if session.scalar(select(model.id).where(model.number == number)):
             raise Conflict("number_in_use", f"{number} is already a {what}'s number")
+
+
+def document_by_number(session: Session, what: str, number: str):
+    """The `what` ("purchase order", ...) numbered `number`, or 404 unknown_<what>."""
+    model = DOCUMENTS[what]
+    document = session.scalar(select(model).where(model.number == number))
+    if document is None:
+        raise NotFound(f"unknown_{what.replace(' ', '_')}", f"no {what} {number}")
+    return document

@@ -18,7 +18,7 @@ from webapp.domain.errors import Conflict, DomainError, NotFound
 from webapp.domain.ledger import content_digest, in_transit_between
 from webapp.services.catalogue import find_item, resolve_warehouse
 from webapp.services.locks import lock_in_order
-from webapp.services.ref_numbers import refuse_number_in_use
+from webapp.services.ref_numbers import document_by_number, refuse_number_in_use
 
 
 @dataclass
@@ -74,10 +74,7 @@ def create_transfer_order(session: Session, intake: TransferIntake) -> tuple[Tra
 
 
 def get_transfer_order(session: Session, number: str) -> TransferOrder:
-    transfer = session.scalar(select(TransferOrder).where(TransferOrder.number == number))
-    if transfer is None:
-        raise NotFound("unknown_transfer_order", f"no transfer order {number}")
-    return transfer
+    return document_by_number(session, "transfer order", number)
 
 
 def transfer_order_json(session: Session, transfer: TransferOrder) -> dict:
