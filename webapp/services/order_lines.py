@@ -53,7 +53,7 @@ def add_line(session: Session, number: str, item_code: str, qty: int, unit_price
         reservations.reserve(session, scanned.item.id, warehouse_id, qty_base, order.number,
                              order_line_id=line.id, user_id=user_id)
     order.highest_line_no = line_no
-    orders._event(session, order, order.state, order.state, user_id,
+    orders.record_event(session, order, order.state, order.state, user_id,
                   f"line {line_no} added: {qty_base} × {scanned.item.sku}", action="line_added")
     return order, line_no
 
@@ -62,7 +62,7 @@ def remove_line(session: Session, number: str, line_no: int, user_id: int | None
     """Take a line off the order and give back what it reserved. The last line stays: cancel the order instead."""
     order = orders.locked_order(session, number)
     check_lines_open(order.state, _released(session, order))
-    lines = {line.line_no: line for line in orders._lines(session, order)}
+    lines = {line.line_no: line for line in orders.lines_of(session, order)}
     line = lines.get(line_no)
     if line is None:
         raise NotFound("unknown_line", f"order {number} has no line {line_no}")
@@ -79,6 +79,6 @@ def remove_line(session: Session, number: str, line_no: int, user_id: int | None
     sku = session.get(Item, line.item_id).sku
     order.highest_line_no = max(order.highest_line_no, max(lines))
     session.delete(line)
-    orders._event(session, order, order.state, order.state, user_id,
+    orders.record_event(session, order, order.state, order.state, user_id,
                   f"line {line_no} removed: {line.qty} × {sku}, {released} released", action="line_removed")
     return order

@@ -70,7 +70,7 @@ def intake_order(session: Session, intake: OrderIntake, user_id: int | None) -> 
     for n, (item_id, qty_base, unit_price) in enumerate(resolved, start=1):
         session.add(OrderLine(order_id=order.id, line_no=n, item_id=item_id, qty=qty_base, unit_price=unit_price))
     session.flush()
-    _event(session, order, "", "received", user_id, "intake")
+    record_event(session, order, "", "received", user_id, "intake")
     try:
         with session.begin_nested():
             _reserve_whole(session, order, user_id)
@@ -88,32 +88,32 @@ def _same_or_conflict(existing: SalesOrder, digest: str) -> SalesOrder:
     return existing
 
 
-def _lines(session: Session, order: SalesOrder) -> list[OrderLine]:
+def lines_of(session: Session, order: SalesOrder) -> list[OrderLine]:
     return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)))
 
 
 def _reserve_whole(session: Session, order: SalesOrder, user_id: int | None) -> None:
-    for line in sorted(_lines(session, order), key=lambda l: (l.item_id, l.line_no)):
+    for line in sorted(lines_of(session, order), key=lambda l: (l.item_id, l.line_no)):
         reservations.reserve(session, line.item_id, order.warehouse_id, line.qty, order.number,
                              order_line_id=line.id, user_id=user_id)
 
 
 def _open_reservations(session: Session, order: SalesOrder) -> list[Reservation]:
-    line_ids = [line.id for line in _lines(session, order)]
+    line_ids = [line.id for line in lines_of(session, order)]
     if not line_ids:
         return []
     return list(session.scalars(select(Reservation).where(
         Reservation.order_line_id.in_(line_ids), Reservation.status == "open").with_for_update()))
 
 
-def _event(session: Session, order: SalesOrder, from_state: str, to_state: str, user_id, reason: str,
+def record_event(session: Session, order: SalesOrder, from_state: str, to_state: str, user_id, reason: str,
            action: str = "transition") -> None:
     session.add(OrderEvent(order_id=order.id, from_state=from_state, to_state=to_state, action=action,
                            user_id=user_id, reason=reason[:2000]))
 
 
 def _move(session: Session, order: SalesOrder, target: str, user_id, reason: str, action: str = "transition") -> None:
-    _event(session, order, order.state, target, user_id, reason, action)
+    record_event(session, order, order.state, target, user_id, reason, action)
     order.state = target
     order.state_changed_at = utcnow()
 
@@ -158,7 +158,7 @@ def change_state(session: Session, number: str, target: str, reason: str, user_i
 
 def _committed_by_item(session: Session, order: SalesOrder, state: str) -> dict[int, int]:
     per_item: dict[int, list[int]] = {}
-    for line in _lines(session, order):
+    for line in lines_of(session, order):
         picked, dispatched = per_item.setdefault(line.item_id, [0, 0])
         per_item[line.item_id] = [picked + line.qty_picked, dispatched + line.qty_dispatched]
     return {item_id: order_committed(p, d, state) for item_id, (p, d) in per_item.items()}
@@ -187,7 +187,7 @@ def change_order(session: Session, number: str, changes: OrderChanges, user_id: 
     order = locked_order(session, number)
     if order.state in CLOSED_STATES:
         raise Conflict("order_closed", f"order {number} is {order.state}")
-    lines = {line.line_no: line for line in _lines(session, order)}
+    lines = {line.line_no: line for line in lines_of(session, order)}
     unknown = (set(changes.line_prices) | set(changes.line_qtys)) - set(lines)
     if unknown:
         raise NotFound("unknown_line", f"order {number} has no line {min(unknown)}")
@@ -204,7 +204,7 @@ def change_order(session: Session, number: str, changes: OrderChanges, user_id: 
     for line_no, qty in sorted(changes.line_qtys.items()):
         _change_line_qty(session, order, lines[line_no], qty, user_id)
         notes.append(f"line {line_no} qty")
-    _event(session, order, order.state, order.state, user_id, "changed " + ", ".join(notes), action="edit")
+    record_event(session, order, order.state, order.state, user_id, "changed " + ", ".join(notes), action="edit")
     return order
 
 
@@ -240,7 +240,7 @@ def lines_to_follow(session: Session, lines: list[OrderLine]) -> dict[int, int]:
 
 
 def order_json(session: Session, order: SalesOrder) -> dict:
-    lines = _lines(session, order)
+    lines = lines_of(session, order)
     follow = lines_to_follow(session, lines)
     skus = dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_([l.item_id for l in lines] or [0]))).tuples().all())
     events = list(session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)))
