@@ -87,3 +87,24 @@ def test_a_bad_expiry_question_is_a_400_naming_the_field(app, client, lots, quer
 def test_an_unknown_warehouse_is_a_404_and_a_counter_may_not_see_quantities(app, client, lots, make_user):
     assert expiring(client, lots["sam"], warehouse="NOPE").status_code == 404
     assert expiring(client, make_user("cora", "counter")).status_code == 403
+
+
+def test_a_lot_moved_or_transferred_without_its_expiry_keeps_the_expiry_it_came_with(app, client, lots):
+    from tests.integration.floor import second_warehouse
+
+    second_warehouse()
+    boss = lots["boss"]
+    order = {"number": "TO-LOT", "from_warehouse": "WH1", "to_warehouse": "WH2", "lines": [{"item": "SKU-1", "qty": 3}]}
+    assert client.post("/api/v1/transfer-orders", json=order, headers=bearer(boss)).status_code == 201
+    results = sync(client, boss, [
+        scan("transfer", "SKU-1", 2, from_="A-01", to="A-03", lot="SOON"),  # a move naming the lot only
+        scan("dispatch", "SKU-1", 3, from_="A-02", ref="TO-LOT", lot="SOON"),
+        scan("receive", "SKU-1", 3, to="DOCK-2", ref="TO-LOT", lot="SOON"),  # arrives with the lot, no expiry
+    ]).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * 3, results
+    soon = {(row["location"], lot["expiry"]) for row in stock(client, lots["sam"], "SKU-1")["locations"]
+            for lot in row["lots"] if lot["lot"] == "SOON"}
+    assert soon == {("A-01", day(5)), ("A-03", day(5)), ("DOCK-2", day(5))}
+    listed = expiring(client, lots["sam"], days=7).get_json()["items"]
+    assert ("DOCK-2", "SOON", day(5), 3) in {(r["location"], r["lot"], r["expiry"], r["qty"]) for r in listed}
+    verify_clean(app)

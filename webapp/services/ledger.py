@@ -117,6 +117,17 @@ class DatabaseLevels:
         return _add_to_level(self.session, item_id, location, lot, expiry, delta)
 
 
+def _known_expiry(session: Session, levels, m: MovementInput) -> str:
+    """A scan that names a lot but not its expiry (a putaway, a transfer's receipt) keeps the lot's expiry: a lot
+    is one batch of one item, so its expiry is the one it has where it comes from, or anywhere else."""
+    if m.from_location is not None:
+        here = [expiry for lot, expiry, _ in levels.lots_at(m.item_id, m.from_location) if lot == m.lot and expiry]
+        if here:
+            return here[0]
+    return session.scalar(select(StockLevel.expiry).where(StockLevel.item_id == m.item_id, StockLevel.lot == m.lot,
+                                                           StockLevel.expiry != "").limit(1)) or ""
+
+
 def stage_movement(session: Session, m: MovementInput, total: StockTotal | None = None, levels=None) -> StagedMovement:
     """Apply a movement to the stock levels (lot chosen first-expiry-first-out when none was scanned) and flag
     what the levels say (negative stock, a frozen location). `total` must be locked already (or is locked here).
@@ -128,6 +139,8 @@ def stage_movement(session: Session, m: MovementInput, total: StockTotal | None 
     if not m.lot and not m.lot_is_known and m.from_location is not None and EFFECTS[m.kind] != "record":
         lot, lot_expiry = choose_lot(levels.lots_at(m.item_id, m.from_location), m.qty_base)
         m.lot, m.expiry = lot, (lot_expiry if lot else m.expiry)
+    elif m.lot and not m.expiry:
+        m.expiry = _known_expiry(session, levels, m)
     balances: dict[str, int] = {}
     changes = location_deltas(m.kind, m.qty_base)
     for change in changes:
