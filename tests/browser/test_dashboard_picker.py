@@ -1,7 +1,8 @@
 """The dashboard's warehouse picker in a real Chromium, with two warehouses: a supervisor picks the north DC on a
 tablet; the pick survives a reload (kept on the device); a receipt in the other warehouse does not show while one
-in the picked warehouse shows live; back on All, the other warehouse's movements show live again. Screenshots at
-tablet and phone sizes go to docs/screenshots/dashboard/.
+in the picked warehouse shows live; back on All, the other warehouse's movements show live again; a remembered
+warehouse that no longer exists falls back to All. Screenshots at tablet and phone sizes go to
+docs/screenshots/dashboard/.
 
 Two warehouses must not reach the shared demo server (its orders name no warehouse), so this test runs its own
 server in another process, as test_transfer_dispatch.py does."""
@@ -101,8 +102,10 @@ def test_a_supervisor_picks_a_warehouse_and_sees_only_its_floor_live_and_the_tab
     try:
         page = small.new_page()
         sign_in(page, base, "maria")
+        page.evaluate("localStorage.setItem('dockhand.dashboard.warehouse', 'WH-CLOSED')")  # a warehouse since gone
         open_screen(page, "#/dashboard", "Dashboard")
         showing(page, "all")
+        assert page.evaluate("localStorage.getItem('dockhand.dashboard.warehouse')") is None
         pick(page, NORTH, NORTH)
         assert page.evaluate(SMALL_TARGETS) == [], "targets under 64 px or off-screen on a phone"
         shot(page, "picker-phone-390x844")
