@@ -9,7 +9,7 @@ import { confirmDialog, h, numberDialog, resultLine, scanOutcome, setChildren } 
 
 const METHODS = [
   { method: "static", label: "Reorder point", note: "each item's own point" },
-  { method: "dynamic", label: "Issue velocity", note: "last N days (a setting) × lead time + safety" },
+  { method: "dynamic", label: "Issue velocity", note: "last N days × lead time + safety" },
 ];
 
 // PATCH and DELETE with the session's CSRF token (api.js has GET and POST only).
