@@ -14,7 +14,7 @@ import requests
 
 from tests.browser.floor import open_screen, phone, sign_in
 from tests.browser.network import FloorNetwork
-from tests.browser.test_dashboard import SHOTS, TABLET, shot
+from tests.browser.test_dashboard import TABLET, shot
 from tests.browser.test_phone_screens import SMALL_TARGETS
 from tests.browser.test_transfer_dispatch import SET_UP, _in_own_process
 from tests.integration.live_server import LiveServer
