@@ -13,6 +13,7 @@ const FIELDS = [
   { key: "clock_skew_limit_seconds", label: "A handheld clock may be off by", unit: "seconds", number: true },
   { key: "gs1_company_prefix", label: "GS1 company prefix (cartons' SSCCs)", unit: "", number: false },
   { key: "webhook_url", label: "Webhook URL (empty: none)", unit: "", number: false },
+  { key: "reorder_velocity_days", label: "Dynamic reorder point: issues of the last", unit: "days", number: true },
 ];
 
 function read(settings, key) {

@@ -1,10 +1,12 @@
 // The supervisor's live dashboard (#/dashboard; supervisor, admin; tablet first). One read of
 // GET /api/v1/dashboard, then the WebSocket's events are applied on top: movements heat their zone and add
 // to the dispatch trend, order steps move the counts, alerts arrive and leave; an exception, reject or count
-// re-reads the queue it changed (rows carry the ids their actions need). Needs the network.
+// re-reads the queue it changed (rows carry the ids their actions need). Needs the network. With several
+// warehouses a picker (dashboard_picker.js) chooses one or All: the read and the socket then cover just that.
 import { ApiError, getJson, postJson } from "../api.js";
 import * as feedback from "../feedback.js";
 import { openLive } from "./dashboard_live.js";
+import { rememberedWarehouse, rememberWarehouse, warehousePicker } from "./dashboard_picker.js";
 import { alertsPanel, discrepancyPanel, ordersPanel, queuesPanel, reconcilePanel, trendPanel, zonesPanel } from "./dashboard_panels.js";
 import { h, setChildren } from "./ui.js";
 
@@ -14,12 +16,15 @@ const HEARD_KEPT = 500;
 const TIME_PASSES_MS = 60_000;
 
 export function dashboardView() {
-  const state = { board: null, problem: null, live: "connecting", reconcile: null, recent: [] };
+  // warehouse: the picked code, "" for All; warehouses: the last read's list, so the picker stays while loading.
+  const state = { board: null, problem: null, live: "connecting", reconcile: null, recent: [],
+    warehouse: rememberedWarehouse(), warehouses: [] };
   const el = h("section", { class: "screen dashboard", id: "dashboard-screen" });
   let live = null;
   let rereadTimer = null;
   let minuteTimer = null;
   let gone = false;
+  let reads = 0; // a read answered after a newer pick's read started is dropped
   const heard = []; // the latest events, to apply again over a re-read that may not hold them
 
   const act = {
@@ -88,18 +93,42 @@ export function dashboardView() {
   }
 
   async function load() {
+    const read = ++reads;
+    const chosen = state.warehouse;
     try {
-      const board = await getJson("/api/v1/dashboard");
+      const board = await getJson(chosen ? `/api/v1/dashboard?warehouse=${encodeURIComponent(chosen)}` : "/api/v1/dashboard");
+      if (read !== reads || gone) return;
       state.board = board;
+      state.warehouses = board.warehouses || [];
       state.problem = null;
       for (const event of heard) if (event.seq > board.last_seq) applyEvent(event, true);
     } catch (error) {
+      if (read !== reads || gone) return;
+      if (chosen && error.code === "unknown_warehouse") return pick(""); // the remembered warehouse is gone
       state.problem = error.code === "offline" ? "The dashboard needs a connection" : error.message;
     }
     render();
     if (state.board && !live && !gone) {
-      live = openLive({ since: state.board.last_seq, onEvent: apply, onState: (s) => { state.live = s; renderStatus(); } });
+      // An old socket's last words (after a pick closed it) change nothing.
+      let socket = null;
+      socket = openLive({ warehouse: chosen || undefined, since: state.board.last_seq,
+        onEvent: (event) => { if (live === socket) apply(event); },
+        onState: (s) => { if (live === socket || socket === null) { state.live = s; renderStatus(); } } });
+      live = socket;
     }
+  }
+
+  // Another warehouse (or All): drop what was shown and heard, read it, and subscribe for just that.
+  function pick(code) {
+    state.warehouse = code;
+    rememberWarehouse(code);
+    live?.close();
+    live = null;
+    clearTimeout(rereadTimer);
+    heard.length = 0;
+    Object.assign(state, { board: null, problem: null, live: "connecting", reconcile: null, recent: [] });
+    render();
+    load();
   }
 
   function rereadQueues() {
@@ -173,12 +202,17 @@ export function dashboardView() {
 
   function render() {
     if (!state.board) {
-      setChildren(el, h("h1", {}, "Dashboard"), state.problem ? h("p", { class: "notice" }, state.problem) : h("p", { class: "muted" }, "Loading…"));
+      delete el.dataset.board;
+      setChildren(el, h("h1", {}, "Dashboard"), warehousePicker(state.warehouses, state.warehouse, pick),
+        state.problem ? h("p", { class: "notice" }, state.problem) : h("p", { class: "muted" }, "Loading…"));
       return;
     }
     el.dataset.lastSeq = String(live?.lastSeq ?? state.board.last_seq);
+    el.dataset.board = state.board.warehouse || "all"; // which warehouse the panels show (tests wait on it)
     setChildren(el,
-      h("div", { class: "dash-head" }, h("h1", {}, `Floor ${state.board.warehouse}`), status),
+      h("div", { class: "dash-head" }, h("h1", {}, state.board.warehouse ? `Floor ${state.board.warehouse}` : "Floor · all warehouses"),
+        status),
+      warehousePicker(state.warehouses, state.warehouse, pick),
       h("div", { class: "dash-grid" },
         alertsPanel(state, act), ordersPanel(state), queuesPanel(state, act), zonesPanel(state, act),
         trendPanel(state), discrepancyPanel(state), reconcilePanel(state, act),

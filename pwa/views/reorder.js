@@ -9,7 +9,7 @@ import { confirmDialog, h, numberDialog, resultLine, scanOutcome, setChildren } 
 
 const METHODS = [
   { method: "static", label: "Reorder point", note: "each item's own point" },
-  { method: "dynamic", label: "Issue velocity", note: "last 30 days × lead time + safety" },
+  { method: "dynamic", label: "Issue velocity", note: "last N days × lead time + safety" },
 ];
 
 // PATCH and DELETE with the session's CSRF token (api.js has GET and POST only).
@@ -59,6 +59,7 @@ export function reorderView() {
       dataset: { supplier: draft.supplier || "", draft: String(draft.id) } },
     h("div", { class: "draft-head" }, h("p", { class: "card-title" }, title),
       h("p", { class: "muted" }, draft.supplier ? `${draft.warehouse} · lead time ${draft.lead_time_days} days · `
+        + (draft.method === "dynamic" ? `issues of the last ${draft.velocity_days} days · ` : "")
         + `${draft.lines.length} line${draft.lines.length === 1 ? "" : "s"}, ${units} units, value ${money(cents)}` : `${draft.warehouse} · `
         + "give these items a supplier, then make drafts again")),
     // The decision sits at the top: a long draft must not hide its Approve button below the fold.

@@ -15,7 +15,8 @@ def test_the_settings_start_at_the_configured_defaults(app, client, make_user):
     assert answer.get_json() == {
         "count_tolerance_pct": {"A": 5, "B": 5, "C": 5}, "stuck_order_minutes": 30,
         "clock_skew_limit_seconds": app.config["CLOCK_SKEW_LIMIT_SECONDS"],
-        "gs1_company_prefix": app.config["GS1_COMPANY_PREFIX"], "webhook_url": "", "reservation_expiry_minutes": 0}
+        "gs1_company_prefix": app.config["GS1_COMPANY_PREFIX"], "webhook_url": "", "reservation_expiry_minutes": 0,
+        "reorder_velocity_days": 30}
     assert client.get("/api/v1/settings/history", headers=admin).get_json() == {"items": [], "next_cursor": None}
 
 

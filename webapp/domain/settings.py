@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from webapp.domain.errors import DomainError
+from webapp.domain.reorder import DEFAULT_VELOCITY_DAYS, MAX_VELOCITY_DAYS
 from webapp.domain.sscc import COMPANY_PREFIX_MAX_DIGITS, COMPANY_PREFIX_MIN_DIGITS
 
 ABC_CLASSES = ("A", "B", "C")
@@ -80,6 +81,9 @@ RULES: dict[str, SettingRule] = {
                                lambda c: c.get("WEBHOOK_URL", ""), "where events are posted (empty: nowhere)"),
     "reservation_expiry_minutes": SettingRule(_whole(0, MAX_MINUTES), lambda c: c.get("RESERVATION_EXPIRY_MINUTES", 0),
                                               "a new reservation expires after this long (0: never)"),
+    "reorder_velocity_days": SettingRule(_whole(1, MAX_VELOCITY_DAYS),
+                                         lambda c: c.get("REORDER_VELOCITY_DAYS", DEFAULT_VELOCITY_DAYS),
+                                         "the dynamic reorder point follows the issues of the last N whole days"),
 }
 
 

@@ -1,6 +1,6 @@
 """Reorder drafts: made from the stock position by the rule in domain/reorder.py, reviewed and edited by a
 supervisor, and only on approval turned into a real purchase order (counted in transit from then on)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, select
@@ -15,6 +15,7 @@ from webapp.domain.errors import Conflict, NotFound
 from webapp.domain.ledger import StockNumbers
 from webapp.domain.reorder import (ISSUE_KINDS, ItemPosition, Suggestion, group_by_supplier, suggest,
                                    velocity_window)
+from webapp.services import settings
 from webapp.services.catalogue import resolve_warehouse, warehouses
 from webapp.services.purchasing import PoIntake, create_purchase_order
 
@@ -25,7 +26,7 @@ OPEN = "draft"
 class DraftRequest:
     warehouse: str | None
     method: str
-    velocity_days: int
+    velocity_days: int | None = None  # None: the reorder_velocity_days setting; a number overrides it
 
 
 @dataclass
@@ -58,11 +59,14 @@ def item_positions(session: Session, warehouse: Location, velocity_days: int, no
     return positions
 
 
-def generate_drafts(session: Session, request: DraftRequest, user_id: int | None, now: datetime | None = None) -> dict:
+def generate_drafts(session: Session, request: DraftRequest, user_id: int | None, now: datetime | None = None,
+                    config: dict | None = None) -> dict:
     """Drafts, one per warehouse and supplier, for the items below their point (no warehouse named: every
     warehouse); items already on an open draft are left where they are, and items without a supplier go on a
     draft of their own that cannot be approved."""
     now = now or utcnow()
+    if request.velocity_days is None:
+        request = replace(request, velocity_days=settings.value(session, "reorder_velocity_days", config or {}))
     chosen = [resolve_warehouse(session, request.warehouse)] if request.warehouse else warehouses(session)
     created, without_supplier = [], []
     for warehouse in chosen:  # by id: one lock order

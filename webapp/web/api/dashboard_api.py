@@ -16,6 +16,7 @@ from webapp.web.errors import ApiError
 CODE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"^[^\x00]*$"}
 WAREHOUSE_PARAMETER = {"name": "warehouse", "in": "query", "schema": CODE_SCHEMA,
                        "description": "a warehouse code (needed when there are several)"}
+DASHBOARD_WAREHOUSE = {**WAREHOUSE_PARAMETER, "description": "a warehouse code; none: every warehouse together"}
 
 
 def _code(name: str) -> str | None:
@@ -38,16 +39,18 @@ def check_alerts() -> None:
 
 @api_endpoint(api, "/dashboard", "GET", roles=SUPERVISORS,
               summary="The supervisor dashboard in one read: orders by state with the stuck ones, exceptions and "
-                      "rejects, zone heat map, 24-hour dispatch trend, discrepancy summary, open alerts, and "
-                      "last_seq to subscribe to /api/v1/live from",
-              parameters=[WAREHOUSE_PARAMETER], responses={"200": "the dashboard", "404": "unknown_warehouse"})
+                      "rejects, zone heat map, 24-hour dispatch trend, discrepancy summary, open alerts, "
+                      "last_seq to subscribe to /api/v1/live from, and the warehouses to pick from; no warehouse "
+                      "named: all of them together",
+              parameters=[DASHBOARD_WAREHOUSE], responses={"200": "the dashboard", "404": "unknown_warehouse"})
 def get_dashboard():
     code = _code("warehouse")
-    with db.read_snapshot() as s:
-        resolve_warehouse(s, code)  # a wrong warehouse is a 4xx before anything is written
+    if code:
+        with db.read_snapshot() as s:
+            resolve_warehouse(s, code)  # a wrong warehouse is a 4xx before anything is written
     check_alerts()
     with db.read_snapshot() as s:
-        result = dashboard.dashboard(s, resolve_warehouse(s, code), current_app.config)
+        result = dashboard.dashboard(s, resolve_warehouse(s, code) if code else None, current_app.config)
     return jsonify(result)
 
 

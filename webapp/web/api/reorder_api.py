@@ -5,7 +5,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 from pydantic import Field
 
-from webapp.domain.reorder import DEFAULT_VELOCITY_DAYS, MAX_VELOCITY_DAYS, METHODS
+from webapp.domain.reorder import MAX_VELOCITY_DAYS, METHODS
 from webapp.domain.roles import ADMIN, SUPERVISOR
 from webapp.extensions import db
 from webapp.services import reorder
@@ -23,7 +23,8 @@ class NewDrafts(Body):
     warehouse: OptionalText(64) = ""
     method: Choice(METHODS, description="static: the item's reorder point; dynamic: last N days' issue velocity "
                                         "× the supplier's lead time + safety stock") = "static"
-    velocity_days: WholeNumber(1, MAX_VELOCITY_DAYS, description="N, whole days in the warehouse's timezone") = None
+    velocity_days: WholeNumber(1, MAX_VELOCITY_DAYS, description="N, whole days in the warehouse's timezone; "
+                                                           "none: the reorder_velocity_days setting") = None
 
 
 class DraftLineChange(Body):
@@ -47,10 +48,10 @@ def _draft_id(draft_id: int) -> int:
                       "their reorder point; nothing is ordered until a draft is approved",
               body=NewDrafts, responses={"201": "the new drafts, and the items without a supplier"})
 def create_reorder_drafts(body: NewDrafts):
-    days = body.velocity_days or current_app.config.get("REORDER_VELOCITY_DAYS", DEFAULT_VELOCITY_DAYS)
-    with db.unit_of_work() as s:
-        result = reorder.generate_drafts(s, reorder.DraftRequest(body.warehouse or None, body.method, days),
-                                         current_user.id)
+    with db.unit_of_work() as s:  # no velocity_days: the setting's window
+        result = reorder.generate_drafts(s, reorder.DraftRequest(body.warehouse or None, body.method,
+                                                                 body.velocity_days),
+                                         current_user.id, config=current_app.config)
     return jsonify(result), 201
 
 

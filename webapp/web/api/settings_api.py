@@ -5,6 +5,7 @@ from flask import current_app, jsonify
 from flask_login import current_user
 from pydantic import Field
 
+from webapp.domain.reorder import MAX_VELOCITY_DAYS
 from webapp.domain.roles import ADMIN
 from webapp.domain.settings import (GS1_PREFIX_PATTERN, MAX_CLOCK_SKEW_S, MAX_MINUTES, MAX_URL_LENGTH,
                                     WEBHOOK_URL_PATTERN, RULES)
@@ -35,6 +36,8 @@ class SettingsChange(Body):
                                       description=RULES["webhook_url"].description)] | None = None
     reservation_expiry_minutes: WholeNumber(0, MAX_MINUTES,
                                             description=RULES["reservation_expiry_minutes"].description) | None = None
+    reorder_velocity_days: WholeNumber(1, MAX_VELOCITY_DAYS,
+                                       description=RULES["reorder_velocity_days"].description) | None = None
 
 
 @api_endpoint(api, "/settings", "GET", roles=(ADMIN,), summary="Every setting's current value (stored, else the default)",
