@@ -4,7 +4,7 @@ import { replay, SYNC_TAG } from "/pwa/outbox.js";
 
 // Bump on every change to a file below: a new version precaches afresh and deletes the old cache.
 // IndexedDB (the outbox, the catalogue) is not in any cache and is never touched here.
-const CACHE_VERSION = "2026-11-27.dashpick";
+const CACHE_VERSION = "2026-11-27.exceptions-by-warehouse";
 const CACHE_PREFIX = "dockhand-shell-";
 const CACHE_NAME = CACHE_PREFIX + CACHE_VERSION;
 const NAVIGATION_TIMEOUT_MS = 4000; // a weak signal answers slower than the cached shell

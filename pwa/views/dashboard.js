@@ -135,7 +135,8 @@ export function dashboardView() {
     clearTimeout(rereadTimer);
     rereadTimer = setTimeout(async () => {
       try {
-        const [exceptions, rejects] = await Promise.all([getJson("/api/v1/exceptions?limit=50"), getJson("/api/v1/rejects?limit=50")]);
+        const only = state.warehouse ? `&warehouse=${encodeURIComponent(state.warehouse)}` : ""; // rejects have no warehouse
+        const [exceptions, rejects] = await Promise.all([getJson(`/api/v1/exceptions?limit=50${only}`), getJson("/api/v1/rejects?limit=50")]);
         Object.assign(state.board, { exceptions, rejects });
         render();
       } catch { /* the next event or the minute's re-read tries again */ }

@@ -45,3 +45,26 @@ def test_a_supervisor_picks_one_warehouse_and_sees_only_its_floor_or_all_of_them
     assert board["warehouse"] is None and zones(board) == {"WH1-Z": 1, "WH2-Z": 2}
     assert {"A-01", "N-01"} <= set(board["location_zones"])
     assert client.get("/api/v1/dashboard?warehouse=WH3", headers=two_sites).status_code == 404
+
+
+def test_a_supervisor_of_one_warehouse_sees_its_exceptions_and_those_of_no_location_not_the_others(client, two_sites,
+                                                                                                   make_user):
+    boss = two_sites
+    results = sync(client, make_user("ada", "admin"), [scan("dispatch", "SKU-1", 9, from_="A-01"),  # negative stock in WH1
+                                  scan("dispatch", "SKU-2", 7, from_="N-01")]).get_json()["results"]  # and in WH2
+    assert [r["flags"] for r in results] == [["negative_stock"], ["negative_stock"]], results
+
+    def exceptions(query: str = "") -> list[str]:
+        page = client.get(f"/api/v1/exceptions{query}", headers=boss)
+        assert page.status_code == 200, page.get_json()
+        assert page.get_json()["open_total"] == len(page.get_json()["items"])
+        return sorted(x["location"] for x in page.get_json()["items"] if x["code"] == "negative_stock")
+
+    assert exceptions() == ["A-01", "N-01"]
+    assert exceptions("?warehouse=WH2") == ["N-01"]
+    assert exceptions("?warehouse=WH1") == ["A-01"]
+    north = client.get("/api/v1/dashboard?warehouse=WH2", headers=boss).get_json()
+    assert [x["location"] for x in north["exceptions"]["items"]] == ["N-01"]
+    assert north["discrepancies"]["open_exceptions_by_code"].get("negative_stock") == 1
+    unknown = client.get("/api/v1/exceptions?warehouse=WH3", headers=boss)
+    assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "unknown_warehouse"

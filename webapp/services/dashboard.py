@@ -39,7 +39,7 @@ def dashboard(session: Session, warehouse: Location | None, config: dict) -> dic
         "last_seq": last_seq, "warehouses": [{"code": w.code, "name": w.name} for w in every],
         "stuck_order_minutes": stuck_minutes,
         "orders": _orders(session, ids, now, stuck_minutes),
-        "exceptions": supervision.open_exceptions(session, 0, QUEUE_ROWS),
+        "exceptions": supervision.open_exceptions(session, 0, QUEUE_ROWS, ids),
         "rejects": supervision.open_rejects(session, 0, QUEUE_ROWS),
         **_zones(session, ids, now),
         "dispatch_trend": _dispatch_trend(session, ids, now),
@@ -104,7 +104,7 @@ def _discrepancies(session: Session, ids: list[int]) -> dict:
                             .join(StockCount, StockCount.id == CountLine.count_id).join(Item, Item.id == CountLine.item_id)
                             .where(StockCount.warehouse_id.in_(ids), CountLine.status == "needs_signoff")).all()
     by_code = dict(session.execute(select(ExceptionRecord.code, func.count()).where(
-        ExceptionRecord.resolved_at.is_(None)).group_by(ExceptionRecord.code)).tuples().all())
+        ExceptionRecord.resolved_at.is_(None), *supervision.in_warehouses(ids)).group_by(ExceptionRecord.code)).tuples().all())
     return {"needs_signoff": len(lines), "blocking": sum(1 for line in lines if line.blocks),
             "variance_units": sum((line.counted or 0) - (line.expected or 0) for line in lines),
             "variance_value_cents": sum(((line.counted or 0) - (line.expected or 0)) * line.unit_cost_cents

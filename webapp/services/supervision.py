@@ -10,26 +10,36 @@ from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, NotFound
 
 
-def _page(session: Session, model, after: int, limit: int) -> tuple[list, str | None]:
-    rows = list(session.scalars(select(model).where(model.resolved_at.is_(None), model.id > after)
+def _page(session: Session, model, after: int, limit: int, *where) -> tuple[list, str | None]:
+    rows = list(session.scalars(select(model).where(model.resolved_at.is_(None), model.id > after, *where)
                                 .order_by(model.id).limit(limit)))
     return rows, (str(rows[-1].id) if len(rows) == limit else None)
 
 
-def open_total(session: Session, model) -> int:
+def open_total(session: Session, model, *where) -> int:
     """How many are open in all: what a supervisor's handheld shows, whatever page it asked for."""
-    return session.scalar(select(func.count()).select_from(model).where(model.resolved_at.is_(None))) or 0
+    return session.scalar(select(func.count()).select_from(model).where(model.resolved_at.is_(None), *where)) or 0
 
 
-def open_exceptions(session: Session, after: int, limit: int) -> dict:
-    rows, cursor = _page(session, ExceptionRecord, after, limit)
+def in_warehouses(warehouse_ids: list[int] | None) -> tuple:
+    """The exceptions of these warehouses: raised at one of their locations, or at no location (a document's
+    shortfall, which any of them may need to see). None: every exception."""
+    if warehouse_ids is None:
+        return ()
+    there = select(Location.id).where(Location.warehouse_id.in_(warehouse_ids) | Location.id.in_(warehouse_ids))
+    return (ExceptionRecord.location_id.is_(None) | ExceptionRecord.location_id.in_(there),)
+
+
+def open_exceptions(session: Session, after: int, limit: int, warehouse_ids: list[int] | None = None) -> dict:
+    where = in_warehouses(warehouse_ids)
+    rows, cursor = _page(session, ExceptionRecord, after, limit, *where)
     skus = dict(session.execute(select(Item.id, Item.sku).where(Item.id.in_({r.item_id for r in rows} or {0}))).tuples().all())
     codes = dict(session.execute(select(Location.id, Location.code).where(
         Location.id.in_({r.location_id for r in rows} or {0}))).tuples().all())
     return {"items": [{"id": r.id, "code": r.code, "movement_seq": r.movement_seq, "item": skus.get(r.item_id),
                        "location": codes.get(r.location_id), "ref": r.ref or None, "detail": r.detail,
                        "photo": r.photo, "created_at": format_instant(r.created_at)} for r in rows], "next_cursor": cursor,
-            "open_total": open_total(session, ExceptionRecord)}
+            "open_total": open_total(session, ExceptionRecord, *where)}
 
 
 def open_rejects(session: Session, after: int, limit: int) -> dict:

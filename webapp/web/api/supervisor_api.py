@@ -1,7 +1,7 @@
 """The supervisor's queues: exceptions (flags on applied movements) and rejected movements."""
 from typing import Annotated
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_login import current_user
 from pydantic import Field
 
@@ -9,6 +9,7 @@ from webapp.db.order_tables import ExceptionRecord, RejectedMovement
 from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
 from webapp.services import settings, supervision
+from webapp.services.catalogue import resolve_warehouse
 from webapp.web.api import api
 from webapp.web.api.body import INT8_MAX, WIDE_PAGING_PARAMETERS, page_args
 from webapp.web.api.registry import api_endpoint
@@ -25,12 +26,17 @@ class Resubmission(Body):
     note: OptionalText(2000) = "re-submitted"
 
 
-@api_endpoint(api, "/exceptions", "GET", roles=SUPERVISORS, summary="Open exceptions raised by floor facts",
-              parameters=WIDE_PAGING_PARAMETERS, responses={"200": "a page of open exceptions"})
+@api_endpoint(api, "/exceptions", "GET", roles=SUPERVISORS, summary="Open exceptions raised by floor facts; "
+              "?warehouse=: those at its locations and those at none (a document's shortfall)",
+              parameters=WIDE_PAGING_PARAMETERS + [{"name": "warehouse", "in": "query",
+                                                    "schema": {"type": "string", "maxLength": 64}}],
+              responses={"200": "a page of open exceptions", "404": "unknown_warehouse"})
 def list_exceptions():
     after, limit = page_args(max_cursor=INT8_MAX)
+    code = request.args.get("warehouse") or None
     with db.unit_of_work() as s:
-        page = supervision.open_exceptions(s, after, limit)
+        warehouse_ids = [resolve_warehouse(s, code).id] if code else None
+        page = supervision.open_exceptions(s, after, limit, warehouse_ids)
     return jsonify(page)
 
 
