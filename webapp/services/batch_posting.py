@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import DateTime, Integer, TypeDecorator, bindparam, event, select, text, tuple_
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
 from webapp.db.models import Item, Location
@@ -53,18 +54,30 @@ class BatchWriter:
                  for location in (m.from_location, m.to_location) if location is not None}
         self._load(pairs - set(self._lots))
         item_ids = sorted({m.item_id for m in movements} - set(self._skus))
-        if item_ids:  # for the live screens' movement events
-            self._skus.update(self.session.execute(select(Item.id, Item.sku).where(Item.id.in_(item_ids))).tuples().all())
+        for item_id in item_ids:  # for the live screens' movement events: the batch's lookups loaded the items
+            item = self.session.identity_map.get(identity_key(Item, item_id))
+            if item is not None:
+                self._skus[item_id] = item.sku
+        missing = [item_id for item_id in item_ids if item_id not in self._skus]
+        if missing:
+            self._skus.update(self.session.execute(select(Item.id, Item.sku).where(Item.id.in_(missing))).tuples().all())
 
     def _load(self, pairs: set) -> None:
         if not pairs:
             return
         for pair in pairs:
             self._lots[pair] = {}
-        rows = self.session.execute(
-            _LEVELS.select().with_only_columns(_LEVELS.c.item_id, _LEVELS.c.location_id, _LEVELS.c.lot, _LEVELS.c.qty,
-                                               _LEVELS.c.expiry)
-            .where(tuple_(_LEVELS.c.item_id, _LEVELS.c.location_id).in_(sorted(pairs))))
+        if on_postgresql(self.session):
+            ordered = sorted(pairs)
+            rows = driver_rows(self.session, "SELECT l.item_id, l.location_id, l.lot, l.qty, l.expiry FROM stock_level AS l "
+                               "JOIN unnest(CAST(%(items)b AS INTEGER[]), CAST(%(locations)b AS INTEGER[])) "
+                               "AS k(item_id, location_id) USING (item_id, location_id)",
+                               {"items": [i for i, _ in ordered], "locations": [loc for _, loc in ordered]})
+        else:
+            rows = self.session.execute(
+                _LEVELS.select().with_only_columns(_LEVELS.c.item_id, _LEVELS.c.location_id, _LEVELS.c.lot,
+                                                   _LEVELS.c.qty, _LEVELS.c.expiry)
+                .where(tuple_(_LEVELS.c.item_id, _LEVELS.c.location_id).in_(sorted(pairs))))
         for item_id, location_id, lot, qty, expiry in rows:
             self._lots[(item_id, location_id)][lot] = [qty, expiry]
 
@@ -111,12 +124,12 @@ class BatchWriter:
 
     def _write(self) -> None:
         session = self.session
-        on_postgresql = session.get_bind().dialect.name == "postgresql"
+        postgresql = on_postgresql(session)
         if self._level_deltas:
             levels = [{"item_id": item_id, "location_id": location_id, "lot": lot, "warehouse_id": warehouse_id,
                        "expiry": expiry, "qty": delta}
                       for (item_id, location_id, lot), (delta, warehouse_id, expiry) in sorted(self._level_deltas.items())]
-            if on_postgresql:
+            if postgresql:
                 columns, arrays, params = _unnest(_LEVELS, levels)
                 _execute(session, f"INSERT INTO stock_level ({columns}) SELECT * FROM {arrays} "
                          "ON CONFLICT (item_id, location_id, lot) DO UPDATE SET qty = stock_level.qty + excluded.qty",
@@ -127,7 +140,7 @@ class BatchWriter:
                     index_elements=["item_id", "location_id", "lot"], set_={"qty": _LEVELS.c.qty + insert.excluded.qty}))
             self._level_deltas = {}
         if self._rows:
-            if on_postgresql:
+            if postgresql:
                 columns, arrays, params = _unnest(_MOVEMENTS, self._rows)
                 _execute(session, f"INSERT INTO movement ({columns}) SELECT * FROM {arrays}", params)
             else:
@@ -137,7 +150,7 @@ class BatchWriter:
             totals = [{"item_id": item_id, "warehouse_id": warehouse_id, "on_hand": on_hand, "quarantined": quarantined,
                        "chain_length": length, "chain_head": head}
                       for (item_id, warehouse_id), (on_hand, quarantined, length, head) in sorted(self._totals.items())]
-            if on_postgresql:
+            if postgresql:
                 columns, arrays, params = _unnest(_TOTALS, totals)
                 _execute(session,
                          f"UPDATE stock_total AS t SET on_hand = t.on_hand + u.on_hand, quarantined = t.quarantined + "
@@ -195,3 +208,14 @@ def _unnest(table, rows: list[dict]) -> tuple[str, str, dict]:
 def _execute(session: Session, statement: str, params: dict) -> None:
     """A statement in psycopg's own placeholders (binary arrays), in the session's transaction."""
     session.connection().exec_driver_sql(statement, params)
+
+
+def driver_rows(session: Session, statement: str, params: dict) -> list:
+    """PostgreSQL: the rows of a query in psycopg's own placeholders: `= ANY(%(keys)b)` or a join on unnested
+    binary arrays is one short statement, where an IN list is a statement as long as the batch (SQLAlchemy expands
+    it and psycopg re-parses it each time)."""
+    return session.connection().exec_driver_sql(statement, params).all()
+
+
+def on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

@@ -30,7 +30,7 @@ from webapp.domain.ledger import content_digest
 from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS, wrong_zone
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
-from webapp.services.batch_posting import BatchWriter
+from webapp.services.batch_posting import BatchWriter, driver_rows, on_postgresql
 from webapp.services.batch_lookups import BatchLookups
 from webapp.services.catalogue import find_location, uom_factor
 from webapp.services.count_floor import flag_count_scan, note_exception_count, raise_exception_counts
@@ -354,6 +354,9 @@ def _recorded(session: Session, movement_ids: set[str]) -> dict:
     """The stored seq, content hash and flags of those ids already in the ledger: one query."""
     if not movement_ids:
         return {}
+    if on_postgresql(session):  # one short statement, however many ids
+        return {row.id: row for row in driver_rows(session, "SELECT id, seq, content_hash, flags FROM movement "
+                                                   "WHERE id = ANY(%(ids)b)", {"ids": sorted(movement_ids)})}
     return {row.id: row for row in session.execute(select(Movement.id, Movement.seq, Movement.content_hash, Movement.flags)
                                                    .where(Movement.id.in_(sorted(movement_ids))))}
 
