@@ -99,16 +99,21 @@ def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, last_se
     """Apply in device order. Fast path: the whole batch under one savepoint, its writes set-based
     (services/batch_posting.py). If any movement fails, that is undone and the batch is applied again
     with a savepoint per movement, so the bad one is undone alone and the rest still apply."""
+    movements = [m for p in to_apply for m in p.movements]
+    # What posting writes into each movement (flags, the lot chosen), as it was before the fast path.
+    before = [(m.flags[:], m.lot, m.expiry) for m in movements]
     try:
         with session.begin_nested(), BatchWriter(session) as writer:
-            writer.load([m for p in to_apply for m in p.movements])
-            last_seq = _apply_in_order(session, to_apply, totals, last_seq, writer)
-            writer.flush()
-            return last_seq
+            writer.load(movements)
+            applied_up_to = _apply_in_order(session, to_apply, totals, last_seq, writer)
+            writer.flush()  # may still fail: the careful path below starts again from `last_seq`
+            return applied_up_to
     except (IntegrityError, DataError, DomainError):
         session.info.pop("exception_counts", None)  # noted by work that was just undone
         for total in totals.values():
             session.refresh(total)  # the in-memory numbers moved with the undone work
+        for m, (flags, lot, expiry) in zip(movements, before):
+            m.flags[:], m.lot, m.expiry = flags, lot, expiry
         return _apply_in_order(session, to_apply, totals, last_seq, None)
 
 
