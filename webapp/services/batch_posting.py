@@ -16,7 +16,6 @@ from types import SimpleNamespace
 
 from sqlalchemy import DateTime, Integer, TypeDecorator, bindparam, event, select, text, tuple_
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
 from webapp.db.models import Item, Location
@@ -34,7 +33,7 @@ _MOVEMENTS = Movement.__table__
 class BatchWriter:
     """Stock levels, movement rows, total changes and exceptions of one batch, written together by `flush`."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, skus: dict[int, str] | None = None) -> None:
         self.session = session
         self.now = utcnow()
         self._lots: dict = {}  # (item_id, location_id) → {lot: [qty, expiry]}: what the database will hold
@@ -44,7 +43,7 @@ class BatchWriter:
         self._events: list[tuple[str, int, dict]] = []  # the live screens' movement events, written after the rows
         self._flagged: list[tuple[SimpleNamespace, str | None]] = []  # written movements (and photos) whose flags become exceptions
         self._writing = False
-        self._skus: dict = {}  # item_id → sku
+        self._skus: dict = dict(skus or {})  # item_id → sku, for the live events (the batch's lookups know most)
 
     # --- the levels, as StagedMovement's level store -------------------------------------------------------
 
@@ -53,13 +52,8 @@ class BatchWriter:
         pairs = {(m.item_id, location.id) for m in movements
                  for location in (m.from_location, m.to_location) if location is not None}
         self._load(pairs - set(self._lots))
-        item_ids = sorted({m.item_id for m in movements} - set(self._skus))
-        for item_id in item_ids:  # for the live screens' movement events: the batch's lookups loaded the items
-            item = self.session.identity_map.get(identity_key(Item, item_id))
-            if item is not None:
-                self._skus[item_id] = item.sku
-        missing = [item_id for item_id in item_ids if item_id not in self._skus]
-        if missing:
+        missing = sorted({m.item_id for m in movements} - set(self._skus))
+        if missing:  # a carton's contents: items no scan named
             self._skus.update(self.session.execute(select(Item.id, Item.sku).where(Item.id.in_(missing))).tuples().all())
 
     def _load(self, pairs: set) -> None:
