@@ -12,6 +12,7 @@ per-kind rules in floor_effects.py need not know the writer exists, and a batch 
 of round trips however long it is. Errors surface at the latest when the writes go out, inside the caller's
 savepoint; the caller then replays the batch movement by movement (services/sync.py).
 """
+from functools import lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy import DateTime, Integer, TypeDecorator, bindparam, event, select, text, tuple_
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
 from webapp.db.models import Item, Location
 from webapp.db.upsert import dialect_insert
-from webapp.domain.clock import utcnow
+from webapp.domain.clock import format_instant, utcnow
 from webapp.services.exceptions import open_exceptions_for
 from webapp.services.events import publish_many
 from webapp.services.ledger import MovementInput, StagedMovement, advance_head, movement_event, movement_row
@@ -41,6 +42,7 @@ class BatchWriter:
         self._rows: list[dict] = []
         self._totals: dict = {}  # (item_id, warehouse_id) → [on_hand, quarantined, movements, chain_head]
         self._events: list[tuple[str, int, dict]] = []  # the live screens' movement events, written after the rows
+        self._instant = lru_cache(maxsize=1024)(format_instant)  # a batch shares its recorded_at, often occurred_at
         self._flagged: list[tuple[SimpleNamespace, str | None]] = []  # written movements (and photos) whose flags become exceptions
         self._writing = False
         self._skus: dict = dict(skus or {})  # item_id → sku, for the live events (the batch's lookups know most)
@@ -100,7 +102,8 @@ class BatchWriter:
         change[2] += 1
         change[3] = fields["hash"]
         advance_head(staged, fields)
-        self._events.append(("movements", m.warehouse_id, movement_event(fields, m, self._skus.get(m.item_id))))
+        self._events.append(("movements", m.warehouse_id,
+                             movement_event(fields, m, self._skus.get(m.item_id), self._instant)))
         movement = SimpleNamespace(**fields)  # read like a Movement; no ORM object per row
         if fields["flags"]:
             self._flagged.append((movement, m.photo))

@@ -215,8 +215,8 @@ def publish_movement(session: Session, fields: dict, m: MovementInput) -> None:
     publish(session, "movements", m.warehouse_id, movement_event(fields, m, item.sku if item else None))
 
 
-def movement_event(fields: dict, m: MovementInput, sku: str | None) -> dict:
-    """What a live screen is told of a written movement."""
+def movement_event(fields: dict, m: MovementInput, sku: str | None, instant=format_instant) -> dict:
+    """What a live screen is told of a written movement. `instant`: format_instant, or a batch's cached copy."""
     return {
         "seq": fields["seq"], "id": m.id, "kind": m.kind, "item": sku,
         "qty_base": m.qty_base, "uom": m.uom, "qty_scanned": m.qty_scanned,
@@ -224,7 +224,7 @@ def movement_event(fields: dict, m: MovementInput, sku: str | None) -> dict:
         "ref": m.ref or None, "lot": m.lot or None, "device_id": m.device_id or None,
         "scanned_by_id": m.scanned_by_id, "flags": list(m.flags),
         "from_balance_after": fields["from_balance_after"], "to_balance_after": fields["to_balance_after"],
-        "occurred_at": format_instant(fields["occurred_at"]), "recorded_at": format_instant(fields["recorded_at"])}
+        "occurred_at": instant(fields["occurred_at"]), "recorded_at": instant(fields["recorded_at"])}
 
 
 def post_movement(session: Session, m: MovementInput, total: StockTotal | None = None,
