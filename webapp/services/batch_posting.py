@@ -15,7 +15,7 @@ savepoint; the caller then replays the batch movement by movement (services/sync
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import DateTime, Integer, TypeDecorator, bindparam, event, select, text, tuple_
+from sqlalchemy import DateTime, Integer, TypeDecorator, bindparam, event, select, tuple_
 from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Movement, StockLevel, StockTotal
