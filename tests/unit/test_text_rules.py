@@ -33,3 +33,16 @@ def test_nul_is_refused_unless_the_caller_judges_it_per_field():
     with pytest.raises(InvalidText):
         check_json_value({"ref": "A\x00"})
     check_json_value({"ref": "A\x00"}, refuse_nul=False)
+
+
+@pytest.mark.parametrize("body, code", [
+    ({"lot": "L\ud83d", "ref": "\ude00"}, "invalid_text"),  # two halves in two texts are still two lone halves
+    ({"k\ud83d": "\ude00"}, "invalid_text"),  # a key's end and its value's start
+    ({"id": "m-1", "qty": 3, "ref": "A\x00"}, "invalid_json"),
+    ({"id": "m-1", "x\x00": None}, "invalid_json"),
+])
+def test_a_flat_scan_judged_in_one_pass_is_refused_as_the_walk_refuses_it(body, code):
+    with pytest.raises(InvalidText) as refused:
+        check_json_value(body)
+    assert refused.value.code == code
+    check_json_value({"id": "m-1", "qty": 3, "ok": True, "none": None, "name": "box \U0001F4E6"})

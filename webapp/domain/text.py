@@ -20,8 +20,13 @@ def has_lone_surrogate(text: str) -> bool:
     return False
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def check_json_value(value, *, refuse_nul: bool = True, refuse_surrogates: bool = True) -> None:
     """Walk a decoded JSON value (keys too) without recursion, so that depth is judged before it can hurt."""
+    if type(value) is dict and _flat_and_clean(value, refuse_nul, refuse_surrogates):
+        return
     pending = [(value, 1)]
     while pending:
         current, depth = pending.pop()
@@ -41,3 +46,17 @@ def check_json_value(value, *, refuse_nul: bool = True, refuse_surrogates: bool 
             pending.extend((element, depth + 1) for element in current.values())
         else:
             pending.extend((element, depth + 1) for element in current)
+
+
+def _flat_and_clean(value: dict, refuse_nul: bool, refuse_surrogates: bool) -> bool:
+    """A flat object (a sync batch's scans are) judged in one pass: its keys and texts joined, encoded once (any
+    surrogate in any piece makes the whole fail). False: nested, or refused text: the walk above says which."""
+    texts = []
+    for key, element in value.items():
+        if type(key) is not str or not isinstance(element, _SCALARS):
+            return False
+        texts.append(key)
+        if isinstance(element, str):
+            texts.append(element)
+    joined = "".join(texts)
+    return not ((refuse_surrogates and has_lone_surrogate(joined)) or (refuse_nul and "\x00" in joined))

@@ -33,6 +33,10 @@ class BatchLookups:
             self._items[code] = find_item(self.session, code)
         return self._items[code]
 
+    def skus(self) -> dict[int, str]:
+        """item id → SKU of every item found (for the movements' live events)."""
+        return {scanned.item.id: scanned.item.sku for scanned in self._items.values() if scanned is not None}
+
     def remember_location(self, code: str, location) -> None:
         self._locations[code] = location
 

@@ -172,9 +172,9 @@ def find_items(session: Session, codes) -> dict:
                                              .where(ItemBarcode.code.in_(sorted(by_gtin)))).tuples():
             for code in by_gtin[barcode.code]:
                 found[code] = (item, barcode.uom)
+    packed = sorted({item.id for item, uom in found.values() if uom != "EA"})  # EA is 1 (find_item's `or 1`)
     factors = dict(((item_id, code), factor) for item_id, code, factor in session.execute(
-        select(ItemUom.item_id, ItemUom.code, ItemUom.factor)
-        .where(ItemUom.item_id.in_(sorted({item.id for item, _ in found.values()})))))
+        select(ItemUom.item_id, ItemUom.code, ItemUom.factor).where(ItemUom.item_id.in_(packed)))) if packed else {}
     return {code: ScannedItem(item=item, uom=uom, factor=factors.get((item.id, uom)) or 1)
             for code, (item, uom) in found.items()}
 

@@ -36,6 +36,29 @@ def publish(session: Session, topic: str, warehouse_id: int | None, data: dict) 
     return record
 
 
+def publish_many(session: Session, events: list[tuple[str, int | None, dict]]) -> None:
+    """`publish` for many events at once (a sync batch's movements, services/batch_posting.py). On PostgreSQL one
+    statement inserts them in the order given and pg_notifies each seq, as `publish` would at the flush: sent at
+    commit, discarded with a rolled-back savepoint. On SQLite they are published one by one: the in-process fan-out
+    tells only the ORM rows a savepoint left persistent."""
+    if not events:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        for topic, warehouse_id, data in events:
+            publish(session, topic, warehouse_id, data)
+        return
+    assert all(topic in TOPICS for topic, _, _ in events), "unknown topic"
+    # psycopg's own placeholders: the arrays go in binary (its text arrays escape each JSON text with a regex).
+    session.connection().exec_driver_sql(
+        "WITH e AS (INSERT INTO event (topic, warehouse_id, at, data) SELECT topic, warehouse_id, %(at)s, data "
+        "FROM unnest(CAST(%(topics)b AS TEXT[]), CAST(%(warehouses)b AS INTEGER[]), CAST(%(data)b AS TEXT[])) "
+        "WITH ORDINALITY AS r(topic, warehouse_id, data, n) ORDER BY n RETURNING seq) "
+        "SELECT pg_notify(%(channel)s, seq::text) FROM e ORDER BY seq",
+        {"at": utcnow(), "channel": CHANNEL, "topics": [topic for topic, _, _ in events],
+         "warehouses": [warehouse_id for _, warehouse_id, _ in events],
+         "data": [json.dumps(data, default=str) for _, _, data in events]})
+
+
 def as_message(record: Event) -> dict:
     """An event as a live socket sends it."""
     return {"type": "event", "seq": record.seq, "topic": record.topic, "at": format_instant(record.at),

@@ -30,7 +30,7 @@ from webapp.domain.ledger import content_digest
 from webapp.domain.locations import DISPATCH_DOORS, STOCK_HOLDING_KINDS, wrong_zone
 from webapp.domain.roles import may_record
 from webapp.domain.units import PackSize, to_base
-from webapp.services.batch_posting import BatchWriter
+from webapp.services.batch_posting import BatchWriter, driver_rows, on_postgresql
 from webapp.services.batch_lookups import BatchLookups
 from webapp.services.catalogue import find_location, uom_factor
 from webapp.services.count_floor import flag_count_scan, note_exception_count, raise_exception_counts
@@ -73,7 +73,9 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
         raise Forbidden("device_retired", f"device {device_id} is retired; ask an admin")
     now = utcnow()
     batch_skewed = sent_at is not None and abs((now - sent_at).total_seconds()) > skew_limit_s
-    prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s, resubmitted_for)
+    lookups = BatchLookups(session)
+    prepared = _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s, lookups,
+                        resubmitted_for)
     to_apply = sorted((p for p in prepared if p.movements), key=lambda p: (p.floor.device_seq, p.index))
     movements = [m for p in to_apply for m in p.movements]
     totals = lock_in_order(session, totals=[(m.item_id, m.warehouse_id) for m in movements],
@@ -83,7 +85,8 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
                            movement_ids=[m.id for m in movements]).totals
     # Written once at the end: no device UPDATE per movement.
     session.info.pop("exception_counts", None)
-    last_seq = _apply_all(session, to_apply, totals, device.last_device_seq if resubmitted_for is None else -1)
+    last_seq = _apply_all(session, to_apply, totals, device.last_device_seq if resubmitted_for is None else -1,
+                          lookups.skus())
     raise_exception_counts(session)  # short picks and negative stock: their bins get counts, in location order
     if resubmitted_for is None:
         device.last_device_seq, device.last_seen_at = last_seq, now
@@ -95,20 +98,25 @@ def sync_batch(session: Session, device_id: str, raw_movements: list, sender: Si
     return finish_results([p.result for p in prepared])
 
 
-def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, last_seq: int) -> int:
+def _apply_all(session: Session, to_apply: list[Prepared], totals: dict, last_seq: int, skus: dict) -> int:
     """Apply in device order. Fast path: the whole batch under one savepoint, its writes set-based
     (services/batch_posting.py). If any movement fails, that is undone and the batch is applied again
     with a savepoint per movement, so the bad one is undone alone and the rest still apply."""
+    movements = [m for p in to_apply for m in p.movements]
+    # What posting writes into each movement (flags, the lot chosen), as it was before the fast path.
+    before = [(m.flags[:], m.lot, m.expiry) for m in movements]
     try:
-        with session.begin_nested(), BatchWriter(session) as writer:
-            writer.load([m for p in to_apply for m in p.movements])
-            last_seq = _apply_in_order(session, to_apply, totals, last_seq, writer)
-            writer.flush()
-            return last_seq
+        with session.begin_nested(), BatchWriter(session, skus) as writer:
+            writer.load(movements)
+            applied_up_to = _apply_in_order(session, to_apply, totals, last_seq, writer)
+            writer.flush()  # may still fail: the careful path below starts again from `last_seq`
+            return applied_up_to
     except (IntegrityError, DataError, DomainError):
         session.info.pop("exception_counts", None)  # noted by work that was just undone
         for total in totals.values():
             session.refresh(total)  # the in-memory numbers moved with the undone work
+        for m, (flags, lot, expiry) in zip(movements, before):
+            m.flags[:], m.lot, m.expiry = flags, lot, expiry
         return _apply_in_order(session, to_apply, totals, last_seq, None)
 
 
@@ -135,10 +143,9 @@ def _rejected(movement_id: str | None, err: DomainError) -> dict:
     return {"id": movement_id, "status": "rejected", "error": {"code": err.code, "message": err.message, **err.extra}}
 
 
-def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s,
+def _prepare(session, device_id, raw_movements, sender, now, batch_skewed, skew_limit_s, lookups: BatchLookups,
              resubmitted_for: int | None = None) -> list[Prepared]:
     prepared, first_by_id = [], {}
-    lookups = BatchLookups(session)
     lookups.prime(raw_movements)
     movement_ids = [usable_id(raw) for raw in raw_movements]
     # After the device lock: this device's earlier batches have committed, so their ids are all here.
@@ -354,6 +361,9 @@ def _recorded(session: Session, movement_ids: set[str]) -> dict:
     """The stored seq, content hash and flags of those ids already in the ledger: one query."""
     if not movement_ids:
         return {}
+    if on_postgresql(session):  # one short statement, however many ids
+        return {row.id: row for row in driver_rows(session, "SELECT id, seq, content_hash, flags FROM movement "
+                                                   "WHERE id = ANY(%(ids)b)", {"ids": sorted(movement_ids)})}
     return {row.id: row for row in session.execute(select(Movement.id, Movement.seq, Movement.content_hash, Movement.flags)
                                                    .where(Movement.id.in_(sorted(movement_ids))))}
 
