@@ -66,3 +66,21 @@ def test_movements_with_text_beyond_plain_ascii_verify_clean_and_an_edit_to_one_
         with db.engine.begin() as conn:
             conn.execute(text(f"UPDATE movement SET {column} = :v WHERE seq = :seq"), {"v": original, "seq": seq})
         verify_clean(app)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_the_projection_read_beside_the_chain_scan_sees_the_same_moment(app, client, make_user):
+    from webapp.db.snapshots import same_snapshot
+
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    count = "SELECT COUNT(*) FROM movement"
+    sync(client, boss, [scan("receive", qty=10, to="A-01")])
+    with db.read_snapshot() as session:
+        before = session.execute(text(count)).scalar()
+        assert sync(client, boss, [scan("receive", qty=1, to="A-02")]).get_json()["results"][0]["status"] == "applied"
+        with same_snapshot(session) as beside:  # opened after the write committed, yet sees the moment before it
+            assert beside.execute(text(count)).scalar() == before == 1
+            assert beside.execute(text("SELECT SUM(qty) FROM stock_level")).scalar() == 10
+    with db.engine.connect() as conn:
+        assert conn.execute(text(count)).scalar() == 2
