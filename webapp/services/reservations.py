@@ -9,20 +9,16 @@ from sqlalchemy.orm import Session
 
 from webapp.db.ledger_tables import Reservation, StockTotal
 from webapp.db.models import Item, Location
-from webapp.db.upsert import dialect_insert
 from webapp.domain.clock import format_instant, utcnow
 from webapp.domain.errors import Conflict, NotFound
 from webapp.services.ledger import stock_numbers
 
 
-def _ensure_total(session: Session, item_id: int, warehouse_id: int) -> None:
-    insert = dialect_insert(session, StockTotal.__table__)
-    session.execute(insert.values(item_id=item_id, warehouse_id=warehouse_id).on_conflict_do_nothing())
-
-
 def take(session: Session, item_id: int, warehouse_id: int, qty: int) -> None:
-    """Add `qty` to reserved if that much is available, atomically; else insufficient_stock."""
-    _ensure_total(session, item_id, warehouse_id)
+    """Add `qty` to reserved if that much is available, atomically; else insufficient_stock.
+
+    One guarded UPDATE takes the total's row lock, which is held until the transaction ends: callers make it
+    their last statement (see reserve), so racing reservations of one item wait for as short a time as can be."""
     available = StockTotal.on_hand - StockTotal.reserved - StockTotal.committed - StockTotal.quarantined  # StockNumbers
     taken = session.execute(
         update(StockTotal)
@@ -34,13 +30,13 @@ def take(session: Session, item_id: int, warehouse_id: int, qty: int) -> None:
     if taken is None:
         total = session.execute(select(StockTotal).where(
             StockTotal.item_id == item_id, StockTotal.warehouse_id == warehouse_id)
-            .execution_options(populate_existing=True)).scalar_one()
-        numbers = stock_numbers(total)
-        if total.blocked:
+            .execution_options(populate_existing=True)).scalar_one_or_none()
+        if total is not None and total.blocked:
             raise Conflict("item_blocked", "this item is blocked from promising until a count variance is resolved",
                            available=0)
-        raise Conflict("insufficient_stock", f"only {max(numbers.available, 0)} available, {qty} asked",
-                       available=max(numbers.available, 0), requested=qty)
+        available_now = max(stock_numbers(total).available, 0) if total is not None else 0  # no total: no stock
+        raise Conflict("insufficient_stock", f"only {available_now} available, {qty} asked",
+                       available=available_now, requested=qty)
 
 
 def give_back(session: Session, item_id: int, warehouse_id: int, qty: int) -> None:
@@ -52,11 +48,14 @@ def give_back(session: Session, item_id: int, warehouse_id: int, qty: int) -> No
 
 def reserve(session: Session, item_id: int, warehouse_id: int, qty: int, ref: str,
             order_line_id: int | None = None, user_id: int | None = None, expires_at=None) -> Reservation:
-    take(session, item_id, warehouse_id, qty)
+    """The reservation row is written first and the total taken last, so the total's row lock is held only from
+    the guarded UPDATE to the commit. When nothing is available the Conflict undoes the row with the rest of the
+    caller's transaction (or savepoint), as it undoes anything else the use case wrote."""
     reservation = Reservation(item_id=item_id, warehouse_id=warehouse_id, qty=qty, qty_requested=qty, ref=ref,
                               order_line_id=order_line_id, created_by_id=user_id, expires_at=expires_at)
     session.add(reservation)
     session.flush()
+    take(session, item_id, warehouse_id, qty)
     return reservation
 
 
