@@ -84,3 +84,31 @@ def test_the_projection_read_beside_the_chain_scan_sees_the_same_moment(app, cli
             assert beside.execute(text("SELECT SUM(qty) FROM stock_level")).scalar() == 10
     with db.engine.connect() as conn:
         assert conn.execute(text(count)).scalar() == 2
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_scan_that_stops_halfway_leaves_no_reader_behind_and_its_transaction_usable(app, client, make_user,
+                                                                                     monkeypatch):
+    import threading
+
+    small_warehouse()
+    boss = make_user("maria", "supervisor")
+    sync(client, boss, [scan("receive", qty=1, to="A-01") for _ in range(6)])
+    monkeypatch.setattr(chain_scan, "_ROWS_PER_FETCH", 1)
+    hashed = []
+
+    def fails_on_the_third(values):
+        hashed.append(values)
+        if len(hashed) == 3:
+            raise RuntimeError("the scan's caller stops here")
+        return chain_scan.canonical_row_template(chain_scan.HASHED_COLUMNS, set(chain_scan.COLUMNS) -
+                                                 set(chain_scan._INTEGERS))[1](values)
+
+    monkeypatch.setattr(chain_scan, "encode_printed", fails_on_the_third)
+    with db.read_snapshot() as session:
+        with pytest.raises(RuntimeError):
+            chain_scan.scan_chains(session)
+        assert not any(t.name == "chain-scan-fetch" for t in threading.enumerate())
+        assert session.execute(text("SELECT COUNT(*) FROM movement")).scalar() == 6  # cursor closed, transaction fine
+    monkeypatch.undo()
+    assert "(6 movements;" in verify_clean(app)
