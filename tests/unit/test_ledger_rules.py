@@ -131,3 +131,36 @@ def test_movements_hashed_today_verify_the_same_as_movements_hashed_before_the_f
         assert canonical_encoding(fields) == _reference_encoding(fields)
 
     same_bytes()
+
+
+def test_a_row_the_database_printed_hashes_the_same_by_the_fast_path_or_is_left_to_the_general_rule():
+    """`ledger verify` on PostgreSQL fills one template per row; whatever it answers must be the canonical bytes,
+    and a plain row (ASCII without quotes, backslashes or controls) must take it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from webapp.domain.ledger import canonical_row_template
+
+    names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_%\"", min_size=1, max_size=12).filter(lambda n: n != "hash")
+    texts = st.one_of(st.text(max_size=12), st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126)),
+                      st.sampled_from(["e\u0301", "\u212b", "tab\there", 'q"uote', "back\\slash", "\x7f", "None"]))
+    numbers = st.one_of(st.none(), st.integers(min_value=-2**70, max_value=2**70))
+    column = st.one_of(st.tuples(st.just("text"), st.one_of(st.none(), texts)),
+                       st.tuples(st.just("int"), numbers, st.booleans()))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.dictionaries(names, column, min_size=1, max_size=30))
+    def same_bytes_or_none(columns):
+        ordered, encode = canonical_row_template(columns, quoted={n for n, c in columns.items() if c[0] == "text"})
+        fields = {name: c[1] for name, c in columns.items()}
+        printed = []  # integers as the database prints them (nulls always: no None reaches an integer's slot)
+        for name in ordered:
+            kind, value, *as_text = columns[name]
+            printed.append(("null" if value is None else str(value) if as_text[0] else value) if kind == "int" else value)
+        fast = encode(tuple(printed))
+        assert fast is None or fast == canonical_encoding(fields)
+        plain = all(c[1] is not None and all(32 <= ord(ch) < 128 and ch not in '"\\' for ch in c[1])
+                    for c in columns.values() if c[0] == "text")
+        assert (fast is not None) == plain
+
+    same_bytes_or_none()

@@ -207,6 +207,40 @@ def canonical_row_encoder(names, times=()):
     return ordered, encode
 
 
+_ESCAPED = bytes(range(0x20)) + b'"\\'  # what JSON escapes in ASCII text
+
+
+def canonical_row_template(names, quoted):
+    """For a reader that has each value of a row in the order `sorted(names)` already printed: a function from
+    such a row to its canonical bytes, or None when the row needs the general encoder (canonical_row_encoder).
+
+    `quoted`: the names whose values are text (a time already in its canonical text counts as text); every other
+    value is its JSON already (an int, never a bool, or the database's text of an integer or `null`). One `%`
+    fills the whole row, which is the canonical JSON exactly when no text needs escaping or NFC: all of it ASCII
+    without a quote, backslash or control character. Anything else (a None, other text) answers None (the
+    general encoder decides), never other bytes: tests/unit/test_ledger_rules.py checks it against the rule."""
+    ordered = tuple(sorted(names))
+    if "hash" in ordered:
+        raise ValueError("a movement's hash is not part of what it hashes")
+    quoted = frozenset(quoted)
+    template = "{%s}" % ",".join(encode_basestring(name).replace("%", "%%") + (':"%s"' if name in quoted else ":%s")
+                                 for name in ordered)
+    bare = (template % tuple("" for _ in ordered)).encode()
+    quotes = len(bare) - len(bare.translate(None, _ESCAPED))  # the keys' quotes and the text values'
+
+    def encode(values: tuple) -> bytes | None:
+        if None in values:
+            return None
+        text = template % values
+        if text.isascii():
+            data = text.encode()
+            if len(data) - len(data.translate(None, _ESCAPED)) == quotes:  # none in the values
+                return data
+        return None
+
+    return ordered, encode
+
+
 def canonical_encoding(fields: dict) -> bytes:
     """Sorted-key compact JSON of the stored values: UTC times at microseconds, NFC strings, integers."""
     if "hash" in fields:

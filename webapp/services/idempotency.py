@@ -7,7 +7,7 @@ the same transaction commits, so a stored key always carries the answer of what 
 """
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from webapp.db.idempotency_tables import IdempotencyKey
@@ -47,9 +47,10 @@ def claim(session: Session, person_id: int, key: str, fingerprint: str) -> Earli
 
 
 def record_answer(session: Session, person_id: int, key: str, status_code: int, body: str) -> None:
-    row = session.scalar(select(IdempotencyKey).where(IdempotencyKey.person_id == person_id,
-                                                      IdempotencyKey.key == key))
-    row.status_code, row.response_body = status_code, body
+    # One UPDATE, no read first: it runs while the use case's row locks (a hot item's total) are still held.
+    session.execute(update(IdempotencyKey.__table__).where(
+        IdempotencyKey.person_id == person_id, IdempotencyKey.key == key).values(status_code=status_code,
+                                                                                 response_body=body))
 
 
 def give_back(session: Session, person_id: int, key: str) -> None:

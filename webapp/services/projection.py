@@ -202,7 +202,12 @@ def verify(session: Session, scan: ChainScan | None = None) -> list[str]:
     """Empty when the chains and the projection agree with the ledger; else the problems, first bad one first.
     `scan`: the chains already read in this snapshot (verify_ledger reads them once for checkpoints too)."""
     chain_problems = (scan or scan_chains(session)).problems
-    return chain_problems + projection_differences(compute_projection(session), stored_projection(session))
+    return chain_problems + differences(session)
+
+
+def differences(session: Session) -> list[str]:
+    """Where the stored projection disagrees with the one the records give."""
+    return projection_differences(compute_projection(session), stored_projection(session))
 
 
 def rebuild(session: Session) -> int:
