@@ -13,6 +13,11 @@ Nothing locks a row higher in this list while holding one lower in it, so on Pos
 transactions can wait for each other in a circle (it would abort one of them as a deadlock). Rows under
 an order (lines, reservations, pick steps) are only written while the order row is held. A use case that
 locks nothing but totals calls services.ledger.lock_totals (step 2 alone) directly.
+
+Foreign keys take a share lock on the rows an insert names (item, warehouse, person) before any of the above: a
+reservation inserts its row, then takes its total as its last statement. That stays cycle-free because nothing
+locks an item, a warehouse or a person row FOR UPDATE while it holds a total: changing an item and drafting a
+reorder take no total after their row, and a count freezes its bins (never a warehouse row) after its totals.
 """
 import hashlib
 from dataclasses import dataclass, field
