@@ -8,8 +8,11 @@ Prints the delivery latency (a socket receiving the event − the server's recor
 over every socket and event, beside the sync latency (request sent → answer) of the same run. Goal: p99 ≤ 250 ms.
 """
 import argparse
+import os
+import resource
 import json
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -49,6 +52,21 @@ def setup(server: PgServer, name: str):
         token = issue_token(s, "bench")
     db.engine.dispose()
     return url, token
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for t in Path(f"/proc/{pid}/task").iterdir() for c in (t / "children").read_text().split()]
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -92,6 +110,7 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, default=200)
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--profile", metavar="DIR", help="py-spy record each gunicorn worker during the run into DIR")
     args = parser.parse_args()
     bin_dir = find_pg_bin()
     if bin_dir is None:
@@ -126,6 +145,13 @@ def main() -> None:
             assert answer.status_code == 200, answer.text
 
         total = int(args.rate * args.seconds)
+        workers_pids = children(live.process.pid)
+        cpu_before = own_cpu(), {p: cpu_seconds(p) for p in workers_pids}
+        spies = [subprocess.Popen(["py-spy", "record", "--nonblocking", "--format", "raw", "--rate", "50",
+                                   "--duration", str(int(args.seconds)), "--pid", str(p),
+                                   "--output", f"{args.profile}/worker-{p}.txt"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for p in workers_pids] if args.profile else []
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=16) as pool:
             for k in range(total):  # paced: movement k leaves at k / rate
@@ -134,6 +160,11 @@ def main() -> None:
         elapsed = time.monotonic() - started
         time.sleep(2)  # the last deliveries
         stop.set()
+        busy = time.monotonic() - started
+        for spy in spies:
+            spy.wait()
+        client_cpu = (own_cpu() - cpu_before[0]) / busy
+        server_cpu = {p: (cpu_seconds(p) - c) / busy for p, c in cpu_before[1].items()}
         expected = total * args.sockets
         ms = [d * 1000 for d in deliveries]
         sync_ms = [s * 1000 for s in sync_latencies]
@@ -143,6 +174,8 @@ def main() -> None:
               f"p99 {percentile(ms, 99):.1f} ms, max {max(ms or [0]):.1f} ms   (goal p99 ≤ 250 ms)")
         print(f"sync latency (request → answer):        p50 {percentile(sync_ms, 50):.1f} ms, "
               f"p99 {percentile(sync_ms, 99):.1f} ms, mean {statistics.mean(sync_ms or [0]):.1f} ms")
+        print(f"CPU (share of one core): bench client {client_cpu:.0%}, gunicorn workers "
+              + ", ".join(f"{c:.0%}" for c in server_cpu.values()) + f"; load {os.getloadavg()[0]:.1f}")
     finally:
         if live is not None:
             live.stop()
