@@ -11,18 +11,16 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, request
-from flask_login import current_user
 from simple_websocket import ConnectionClosed, Server
 
 from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
 from webapp.services import events
 from webapp.services.catalogue import find_location
-from webapp.services.sessions import session_user
-from webapp.services.users import user_for_token
 from webapp.web.api import api
 from webapp.web.api.registry import WEBSOCKETS, require_roles
 from webapp.web.errors import ApiError
+from webapp.web.live.credentials import credentials_check
 from webapp.web.live.hub import HUB, Subscriber, encoded
 from webapp.web.live.outbox import Outbox, text_frame
 
@@ -69,7 +67,7 @@ def live_socket():
     wake = threading.Event()
     ws = _Socket(request.environ, wake, current_app.config["LIVE_MAX_BEHIND_BYTES"],
                  **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
-    conversation = _Conversation(ws, wake, _credentials_check())
+    conversation = _Conversation(ws, wake, credentials_check())
     try:
         with db.read_snapshot() as s:
             last_seq = events.latest_seq(s)
@@ -167,21 +165,6 @@ class _Conversation:
                 missed = events.events_to_resume(s, since, topics, warehouse_id)
             self.ws.outbox.send(b"".join(encoded(message) for message in missed), WRITE_TIMEOUT_S)
             self.ws.outbox.release({message["seq"] for message in missed}, WRITE_TIMEOUT_S)
-
-
-def _credentials_check():
-    """A check, for later, that the caller's session (or token) still stands and still has a supervisor's role."""
-    user = current_user._get_current_object()
-    header = request.headers.get("Authorization", "")
-    token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else None
-    idle_s = current_app.config["SESSION_IDLE_SECONDS"]
-
-    def still_allowed() -> bool:
-        with db.unit_of_work() as s:
-            now = user_for_token(s, token) if token is not None else session_user(s, user.session_id or "", idle_s=idle_s)
-        return now is not None and now.id == user.id and bool(now.role_set & set(SUPERVISORS))
-
-    return still_allowed
 
 
 def _subscription(raw) -> tuple[set[str], int | None, int | None]:
