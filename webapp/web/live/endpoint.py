@@ -6,6 +6,7 @@ Roles are checked before the upgrade: a caller who may not listen gets a plain 4
 """
 import functools
 import json
+import socket
 import threading
 import time
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ SESSION_RECHECK_S = 2.0
 # A client that takes nothing for this long while the server has something to write to it is gone.
 WRITE_TIMEOUT_S = 10.0
 BEHIND = "too far behind: reconnect with since"
+SEND_BUFFER_BYTES = 128 * 1024  # the kernel's share of what waits for one client (it doubles it); events are small
 
 WEBSOCKETS.append({
     "path": "/api/v1/live", "x-roles": list(SUPERVISORS),
@@ -113,6 +115,9 @@ class _Socket(Server):
 
     def handshake(self) -> None:
         super().handshake()  # before the reader thread starts: it only ever sees the outbox
+        # A fixed kernel buffer: left to itself it grows to megabytes for a client that does not read, and
+        # such a client would only be noticed (and closed) after that much.
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
         self.sock = self.outbox = Outbox(self.sock, self.wake, self.limit_bytes)
 
 

@@ -23,6 +23,7 @@ from webapp.web.live.outbox import Outbox, text_frame
 
 log = logging.getLogger(__name__)
 RECONNECT_DELAY_S = 1.0
+BURST_S = 0.002  # NOTIFYs this close together are one burst
 REMEMBERED_SEQS = 50_000  # delivered seqs kept to drop repeats after a reconnect's read-back
 
 
@@ -134,9 +135,7 @@ class Hub:
                         away_since = None
                     self.listening.set()
                     while True:
-                        seqs = [int(n.payload) for n in conn.notifies(stop_after=1)]
-                        seqs += [int(n.payload) for n in conn.notifies(timeout=0.002)]  # the rest of a burst
-                        self._deliver(database, seqs)
+                        self._deliver(database, next_burst(conn))
             except Exception:  # noqa: BLE001 - the listener must outlive a database restart
                 log.exception("live listener lost its connection; reconnecting")
                 self.listening.clear()
@@ -154,6 +153,13 @@ class Hub:
             messages = events.events_from_time(
                 session, away_since - timedelta(seconds=events.RESEND_BEFORE_SINCE_S))
         self.dispatch(messages)
+
+
+def next_burst(conn: psycopg.Connection) -> list[int]:
+    """The seqs of the next NOTIFYs: waits for one, then takes those that come with it (read in one query)."""
+    seqs = [int(n.payload) for n in conn.notifies(stop_after=1)]
+    seqs += [int(n.payload) for n in conn.notifies(timeout=BURST_S)]
+    return seqs
 
 
 HUB = Hub()

@@ -1,0 +1,114 @@
+"""The live fan-out under strain, through real gunicorn processes: a supervisor's screen that stops reading does
+not hold up the others, and is closed with a reason once too much waits for it (it resumes with `since`);
+a burst of events committed together is read by a worker's listener in one query and reaches a socket as
+one whole frame each."""
+import json
+import re
+import socket
+import threading
+import time
+
+import psycopg
+import pytest
+import websocket
+from sqlalchemy import event as sa_event
+
+from tests.integration.floor import scan, small_warehouse
+from tests.integration.live_server import LiveServer
+from tests.integration.test_live_socket import DELIVERY_LIMIT_S, events_until, open_socket, post_scans
+from webapp.extensions import db
+from webapp.services import events
+from webapp.web.live.hub import Hub, Subscriber, next_burst
+from webapp.web.live.outbox import Outbox
+
+BATCH = 200
+BATCHES = 5
+BEHIND_LIMIT = 16 * 1024
+
+
+@pytest.fixture
+def strained(app, database_url, make_user):
+    small_warehouse()
+    tokens = {"sam": make_user("sam", "supervisor"), "boss": make_user("boss", "admin")}
+    server = LiveServer(database_url, workers=1, threads=8,
+                        env={"DOCKHAND_LIVE_MAX_BEHIND_BYTES": str(BEHIND_LIMIT)}).start()
+    yield {"server": server, "tokens": tokens, "database_url": database_url}
+    server.stop()
+
+
+def test_a_screen_that_stops_reading_does_not_delay_the_others_and_is_closed_to_resume(strained):
+    stuck = socket.socket()
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a tablet whose page froze: reads nothing
+    stuck.connect(("127.0.0.1", strained["server"].port))
+    frozen, _ = open_socket(strained, raw=stuck)
+    fast, _ = open_socket(strained)
+
+    synced = []
+    for _ in range(BATCHES):
+        applied = post_scans(strained, *[scan("receive", "SKU-1", 1, to="A-01") for _ in range(BATCH)])
+        answered = time.monotonic()
+        got = events_until(fast, BATCH, DELIVERY_LIMIT_S)
+        assert time.monotonic() - answered < DELIVERY_LIMIT_S
+        assert sorted(m["data"]["seq"] for m in got) == [r["seq"] for r in applied]
+        synced += [r["seq"] for r in applied]
+
+    # The frozen screen wakes up: whole frames up to where it fell behind, then the reason, then the close.
+    frozen.settimeout(5)
+    seen, said = [], None
+    while True:
+        opcode, data = frozen.recv_data(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            break
+        message = json.loads(data)
+        if message["type"] == "event":
+            seen.append(message["data"]["seq"])
+        else:
+            said = message
+    assert said == {"type": "error", "error": {"code": "too_far_behind", "message": "too far behind: reconnect with since"}}
+    assert int.from_bytes(data[:2], "big") == 1013  # try again later
+    assert 0 < len(seen) < len(synced) and seen == synced[:len(seen)]
+
+    resumed, _ = open_socket(strained, since=seen[-1])
+    again = [m["data"]["seq"] for m in events_until(resumed, len(synced), 3)]
+    assert len(again) == len(set(again))
+    assert set(seen) | set(again) == set(synced)
+    for ws in (fast, resumed):
+        ws.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # LISTEN/NOTIFY is PostgreSQL's
+def test_events_committed_together_are_read_in_one_query_and_reach_a_screen_as_one_frame_each(app, database_url):
+    dsn = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as listener:
+        listener.execute(f"LISTEN {events.CHANNEL}")
+        with db.unit_of_work() as s:
+            published = [events.publish(s, "movements", None, {"n": n}) for n in range(50)]
+        seqs = next_burst(listener)
+    assert seqs == sorted(p.seq for p in published)
+
+    hub, statements = Hub(), []
+    screen, server_end = socket.socketpair()
+    hub.subscribe(Subscriber({"movements"}, None, Outbox(server_end, threading.Event(), limit_bytes=1 << 20)))
+    count = lambda *args: statements.append(args[2])  # noqa: E731
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        hub._deliver(db, seqs)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+    assert len([s for s in statements if re.search(r"FROM event\b", s)]) == 1
+    screen.settimeout(1)
+    stream, frames = b"", []
+    while len(frames) < len(seqs):
+        stream += screen.recv(1 << 20)
+        while len(stream) >= 2 and len(stream) >= 2 + (stream[1] & 0x7F) + (2 if stream[1] & 0x7F == 126 else 0):
+            size, head = stream[1] & 0x7F, 2
+            if size == 126:
+                size, head = int.from_bytes(stream[2:4], "big"), 4
+            if len(stream) < head + size:
+                break
+            assert stream[0] == 0x81  # one whole text frame per event: the protocol is unchanged
+            frames.append(json.loads(stream[head:head + size]))
+            stream = stream[head + size:]
+    assert [f["seq"] for f in frames] == seqs and all(f["type"] == "event" for f in frames)
+    screen.close()
+    server_end.close()
