@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -131,8 +132,9 @@ class SelectorClient:
                     selector.unregister(key.fileobj)
         self.cpu_s = time.thread_time() - started
 
-    def finish(self) -> tuple[list[float], int, int]:
-        """(delivery latencies in s, seqs received twice on one socket, sockets the server closed)."""
+    def finish(self) -> tuple[list[tuple[float, int, float]], int, int]:
+        """((arrival, movement seq, its recorded_at) of each delivery, seqs received twice on one socket,
+        sockets the server closed)."""
         self.stop.set()
         self.thread.join()
         recorded: dict[int, float] = {}
@@ -152,8 +154,8 @@ class SelectorClient:
                     continue
                 seen.add(seq)
                 if seq not in recorded:
-                    recorded[seq] = parse_instant(message["data"]["recorded_at"])
-                latencies.append(arrived - recorded[seq])
+                    recorded[seq] = message["data"]["seq"], parse_instant(message["data"]["recorded_at"])
+                latencies.append((arrived, *recorded[seq]))
         return latencies, repeats, closed
 
 
@@ -181,7 +183,7 @@ class ThreadClient:
 
     def __init__(self, sockets: list[websocket.WebSocket]) -> None:
         self.sockets = sockets
-        self.latencies: list[float] = []
+        self.latencies: list[tuple[float, int, float]] = []
         self.stop = threading.Event()
         self.cpu_s = float("nan")
         self.threads = [threading.Thread(target=self._read, args=(ws,), daemon=True) for ws in sockets]
@@ -198,9 +200,10 @@ class ThreadClient:
             except websocket.WebSocketTimeoutException:
                 continue
             arrived = time.time()
-            self.latencies.append(arrived - parse_instant(json.loads(raw)["data"]["recorded_at"]))
+            data = json.loads(raw)["data"]
+            self.latencies.append((arrived, data["seq"], parse_instant(data["recorded_at"])))
 
-    def finish(self) -> tuple[list[float], int, int]:
+    def finish(self) -> tuple[list[tuple[float, int, float]], int, int]:
         self.stop.set()
         for thread in self.threads:
             thread.join()
@@ -235,10 +238,10 @@ def main() -> None:
         ws_url = live.url.replace("http://", "ws://") + "/api/v1/live"
         with ThreadPoolExecutor(max_workers=8) as pool:
             opened = list(pool.map(lambda _: open_socket(ws_url, token), range(args.sockets)))
-        workers = {worker for _, worker in opened}
+        workers = Counter(worker for _, worker in opened)
         client = (SelectorClient if args.client == "selector" else ThreadClient)([ws for ws, _ in opened])
         client.start()
-        sync_latencies, sessions = [], threading.local()
+        sync_latencies, answered, sessions = [], {}, threading.local()
 
         def post(k: int) -> None:
             if not hasattr(sessions, "http"):
@@ -251,6 +254,7 @@ def main() -> None:
                                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
             sync_latencies.append(time.monotonic() - sent)
             assert answer.status_code == 200, answer.text
+            answered[answer.json()["results"][0]["seq"]] = time.time()
 
         total = int(args.rate * args.seconds)
         workers_pids = children(live.process.pid)
@@ -277,13 +281,16 @@ def main() -> None:
         for spy in spies:
             spy.wait()
         expected = total * args.sockets
-        ms = [d * 1000 for d in deliveries]
+        ms = [(arrived - recorded) * 1000 for arrived, _, recorded in deliveries]
+        after_answer_ms = [(arrived - answered[seq]) * 1000 for arrived, seq, _ in deliveries if seq in answered]
         sync_ms = [s * 1000 for s in sync_latencies]
-        print(f"{args.sockets} sockets on {len(workers)} workers, {total} movements in {elapsed:.1f} s "
+        print(f"{args.sockets} sockets on {len(workers)} workers ({'+'.join(map(str, workers.values()))}), {total} movements in {elapsed:.1f} s "
               f"({total / elapsed:.0f}/s), {len(deliveries)}/{expected} deliveries, {repeats} repeated, "
               f"{closed} sockets closed by the server")
         print(f"delivery latency (recorded_at → socket): p50 {percentile(ms, 50):.1f} ms, "
               f"p99 {percentile(ms, 99):.1f} ms, max {max(ms or [0]):.1f} ms   (goal p99 ≤ 250 ms)")
+        print(f"  of which after the sync's answer:       p50 {percentile(after_answer_ms, 50):.1f} ms, "
+              f"p99 {percentile(after_answer_ms, 99):.1f} ms (the commit is before the answer: the fan-out's own share)")
         print(f"sync latency (request → answer):        p50 {percentile(sync_ms, 50):.1f} ms, "
               f"p99 {percentile(sync_ms, 99):.1f} ms, mean {statistics.mean(sync_ms or [0]):.1f} ms")
         print(f"CPU (share of one core): bench client {client_cpu:.0%} (socket reader {reader_cpu:.0%}), "

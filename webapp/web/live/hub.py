@@ -135,7 +135,7 @@ class Hub:
                         away_since = None
                     self.listening.set()
                     while True:
-                        self._deliver(database, next_burst(conn))
+                        self._deliver(conn, next_burst(conn))
             except Exception:  # noqa: BLE001 - the listener must outlive a database restart
                 log.exception("live listener lost its connection; reconnecting")
                 self.listening.clear()
@@ -143,10 +143,11 @@ class Hub:
                     away_since = utcnow()
                 time.sleep(RECONNECT_DELAY_S)
 
-    def _deliver(self, database, seqs: list[int]) -> None:
-        with database.read_snapshot() as session:
-            messages = events.events_by_seq(session, seqs)
-        self.dispatch(messages)
+    def _deliver(self, conn: psycopg.Connection, seqs: list[int]) -> None:
+        # Read on the LISTEN connection itself: one round trip, no pool checkout or transaction around it (under
+        # load each round trip waits again for the GIL behind the worker's busy request threads).
+        rows = conn.execute(events.EVENTS_BY_SEQ_SQL, [seqs]).fetchall()
+        self.dispatch([events.message(*row) for row in rows])
 
     def _read_back(self, database, away_since) -> None:
         with database.read_snapshot() as session:
