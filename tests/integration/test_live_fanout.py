@@ -22,6 +22,7 @@ from webapp.web.live.outbox import Outbox
 BATCH = 200
 BATCHES = 5
 BEHIND_LIMIT = 16 * 1024
+CLOSE_1013 = b"\x88\x02\x03\xf5"  # a close frame, code 1013 (try again later)
 
 
 @pytest.fixture
@@ -106,6 +107,80 @@ def test_events_committed_together_are_read_in_one_query_and_reach_a_screen_as_o
         assert frames == events.events_by_seq(s, seqs)  # the listener's plain read sends what a resume sends
     screen.close()
     server_end.close()
+
+
+def test_each_screen_gets_only_its_warehouse_and_topics_and_a_frame_begun_is_finished_before_a_close():
+    hub, pairs = Hub(), []
+    for topics, warehouse_id in (({"movements"}, 1), ({"movements"}, 2), ({"exceptions", "movements"}, None)):
+        screen, server_end = tcp_pair()
+        outbox = Outbox(server_end, threading.Event(), limit_bytes=8192)
+        hub.subscribe(Subscriber(topics, warehouse_id, outbox))
+        pairs.append((screen, outbox))
+    padding = "x" * 300
+    hub.dispatch([message(1, "movements", 1, padding), message(2, "movements", 2, padding),
+                  message(3, "exceptions", 1, padding), message(4, "movements", None, padding)])
+    assert [seqs_in(read_all(screen)) for screen, _ in pairs] == [[1, 4], [2, 4], [1, 2, 3, 4]]
+
+    # Screen 1 stops reading: once 8 KiB wait for it (past the kernel's small buffers) it is behind and gets no
+    # more, and the burst the kernel took part of is finished (a frame cut in half would garble the close after).
+    frozen, outbox = pairs[0]
+    hub.dispatch([message(seq, "movements", 1, padding) for seq in range(5, 45)])  # 16 KiB at once
+    assert outbox.behind
+    hub.dispatch([message(400, "movements", 1, padding)])
+    closing = threading.Thread(target=outbox.send, args=(CLOSE_1013,))  # what its own thread does next
+    closing.start()
+    stream = b""
+    frozen.settimeout(5)
+    while not stream.endswith(CLOSE_1013):
+        stream += frozen.recv(1 << 20)
+    closing.join()
+    assert 400 not in seqs_in(stream[:-4])
+    assert seqs_in(stream[:-4]) == list(range(5, seqs_in(stream[:-4])[-1] + 1))  # whole frames, in order
+    for screen, outbox in pairs:
+        screen.close()
+        outbox.close()
+
+
+def message(seq: int, topic: str, warehouse_id: int | None, note: str) -> dict:
+    return {"type": "event", "seq": seq, "topic": topic, "at": "2026-11-27T10:00:00.000000Z",
+            "warehouse_id": warehouse_id, "data": {"note": note}}
+
+
+def tcp_pair() -> tuple[socket.socket, socket.socket]:
+    """(a screen's end, the server's end) of a real TCP connection with small kernel buffers."""
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        screen = socket.socket()
+        screen.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        screen.connect(listening.getsockname())
+        server_end, _ = listening.accept()
+    server_end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    return screen, server_end
+
+
+def read_all(screen: socket.socket) -> bytes:
+    screen.setblocking(False)
+    stream = b""
+    while True:
+        try:
+            chunk = screen.recv(1 << 20)
+        except BlockingIOError:
+            return stream
+        if not chunk:
+            return stream
+        stream += chunk
+
+
+def seqs_in(stream: bytes) -> list[int]:
+    """The seqs of the whole text frames in `stream`; fails on a broken or partial frame."""
+    seqs = []
+    while stream:
+        size, head = stream[1] & 0x7F, 2
+        if size == 126:
+            size, head = int.from_bytes(stream[2:4], "big"), 4
+        assert stream[0] == 0x81 and len(stream) >= head + size, "not a whole text frame"
+        seqs.append(json.loads(stream[head:head + size])["seq"])
+        stream = stream[head + size:]
+    return seqs
 
 
 class CountingConnection(psycopg.Connection):

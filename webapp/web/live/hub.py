@@ -51,9 +51,6 @@ class Subscriber:
         self.topics, self.warehouse_id, self.outbox = frozenset(topics), warehouse_id, outbox
         self.key = (self.topics, warehouse_id)  # sockets that want the same get the same bytes
 
-    def wants(self, message: dict) -> bool:
-        return wanted(message, *self.key)
-
 
 def wanted(message: dict, topics: frozenset, warehouse_id: int | None) -> bool:
     return message["topic"] in topics and (warehouse_id is None or message["warehouse_id"] in (None, warehouse_id))
