@@ -1,11 +1,19 @@
 """Live delivery benchmark on a real PostgreSQL (run on demand, not by pytest):
 
-    .venv/bin/python tests/bench/bench_live.py [--sockets 200] [--rate 100] [--seconds 10]
+    .venv/bin/python tests/bench/bench_live.py [--sockets 200] [--rate 100] [--seconds 10] [--devices 4]
+        [--concurrency 32] [--client selector|threads] [--profile DIR]
 
 gunicorn with 2 workers; --sockets supervisors' WebSockets subscribed to movements; scans synced through
-POST /api/v1/sync at --rate movements per second (one movement per request, from 4 devices at once).
-Prints the delivery latency (a socket receiving the event − the server's recorded_at of the movement) p50/p99
-over every socket and event, beside the sync latency (request sent → answer) of the same run. Goal: p99 ≤ 250 ms.
+POST /api/v1/sync at --rate movements per second (one movement per request, from --devices handhelds; a sync
+locks its device, so 4 devices apply at most 4 syncs at once). Prints the delivery latency (a socket receiving
+the event − the server's recorded_at of the movement) p50/p99 over every socket and event, and the part of it
+after the sync's answer (the fan-out's own share: the commit came before the answer), beside the sync latency
+(request sent → answer) of the same run, the CPU of the client, each worker and PostgreSQL, and the load.
+Goal: p99 ≤ 250 ms.
+
+The client reads every socket from one thread and takes the frames apart after the run, so that it is not what
+limits the figure (`--client threads`, the first client's thread per socket, took 85% of a core here and halved
+the rate it measured). `--profile DIR` runs `py-spy record` on each worker during the run (pip install py-spy).
 """
 import argparse
 import os
