@@ -118,6 +118,7 @@ class _Socket(Server):
         # A fixed kernel buffer: left to itself it grows to megabytes for a client that does not read, and
         # such a client would only be noticed (and closed) after that much.
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+        self.sock.settimeout(None)  # Python polls a socket with a timeout before each send, MSG_DONTWAIT or not
         self.sock = self.outbox = Outbox(self.sock, self.wake, self.limit_bytes)
 
 
