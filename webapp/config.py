@@ -72,6 +72,9 @@ def load_config() -> dict:
         "SESSION_IDLE_SECONDS": int(os.environ.get("DOCKHAND_SESSION_IDLE_SECONDS", str(12 * 60 * 60))),
         # The GS1 company prefix our SSCCs (carton numbers) are built on.
         "GS1_COMPANY_PREFIX": os.environ.get("DOCKHAND_GS1_COMPANY_PREFIX", "5012345"),
+        # A live socket whose client reads slower than events come is closed once this much waits for it
+        # (it reconnects with `since` and is sent what it missed).
+        "LIVE_MAX_BEHIND_BYTES": int(os.environ.get("DOCKHAND_LIVE_MAX_BEHIND_BYTES", str(1024 * 1024))),
         "TRUST_PROXY": os.environ.get("DOCKHAND_TRUST_PROXY", "") == "1",
         "JSON_SORT_KEYS": False,
         # Ledger checkpoints are signed with a key the database never holds: the key itself in

@@ -24,8 +24,9 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, workers: int = 2, threads: int = 16) -> None:
+    def __init__(self, database_url: str, workers: int = 2, threads: int = 16, env: dict | None = None) -> None:
         self.database_url = database_url
+        self.env = env or {}
         self.workers = workers
         self.threads = threads
         self.port = free_port()
@@ -33,7 +34,7 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "LiveServer":
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "live-test-secret"}
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "live-test-secret", **self.env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
              "--threads", str(self.threads), "--timeout", "120", "--graceful-timeout", "3", "--log-level", "warning",

@@ -2,6 +2,7 @@
 by every worker within a second (PostgreSQL LISTEN/NOTIFY; SQLite fans out within its one process), and a
 client that reconnects with its last seq gets what it missed, once."""
 import json
+import socket
 import time
 
 import psycopg
@@ -25,8 +26,8 @@ def live(app, database_url, make_user):
     server.stop()
 
 
-def connect(live, token="sam") -> websocket.WebSocket:
-    return websocket.create_connection(live["server"].url.replace("http://", "ws://") + "/api/v1/live",
+def connect(live, token="sam", raw: socket.socket | None = None) -> websocket.WebSocket:
+    return websocket.create_connection(live["server"].url.replace("http://", "ws://") + "/api/v1/live", socket=raw,
                                        header=[f"Authorization: Bearer {live['tokens'][token]}"], timeout=5)
 
 
@@ -38,8 +39,8 @@ def receive(ws: websocket.WebSocket, timeout_s: float = 5) -> dict | None:
         return None
 
 
-def open_socket(live, token="sam", **subscription) -> tuple[websocket.WebSocket, dict]:
-    ws = connect(live, token)
+def open_socket(live, token="sam", raw: socket.socket | None = None, **subscription) -> tuple[websocket.WebSocket, dict]:
+    ws = connect(live, token, raw)
     hello = receive(ws)
     assert hello["type"] == "hello" and isinstance(hello["last_seq"], int), hello
     ws.send(json.dumps({"type": "subscribe", "topics": ["movements"], **subscription}))
@@ -128,13 +129,17 @@ def test_a_client_that_reconnects_with_its_last_seq_gets_what_it_missed_once(liv
 def test_on_postgresql_a_sync_through_one_worker_reaches_sockets_held_by_the_other(request, database_url):
     live = request.getfixturevalue("live")
     sockets, workers = [], {}
-    for _ in range(60):  # gunicorn hands each connection to whichever worker accepts first: two on each
-        ws, hello = open_socket(live)
-        if workers.get(hello["worker"], 0) >= 2:
-            ws.close()  # a socket holds a thread of its worker: do not fill one worker up
-            continue
-        sockets.append((ws, hello["worker"]))
-        workers[hello["worker"]] = workers.get(hello["worker"], 0) + 1
+    # gunicorn hands each connection to whichever worker accepts first, and an idle worker that is woken first
+    # takes a row of connections one by one: connections queued together are shared out. Two on each are kept.
+    for _ in range(20):
+        queued = [socket.create_connection(("127.0.0.1", live["server"].port)) for _ in range(6)]
+        for raw in queued:
+            ws, hello = open_socket(live, raw=raw)
+            if workers.get(hello["worker"], 0) >= 2 or len(sockets) == 4:
+                ws.close()  # a socket holds a thread of its worker: do not fill one worker up
+                continue
+            sockets.append((ws, hello["worker"]))
+            workers[hello["worker"]] = workers.get(hello["worker"], 0) + 1
         if len(sockets) == 4:
             break
     assert len(workers) == 2, f"every socket landed on one worker: {workers}"

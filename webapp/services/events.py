@@ -61,8 +61,17 @@ def publish_many(session: Session, events: list[tuple[str, int | None, dict]]) -
 
 def as_message(record: Event) -> dict:
     """An event as a live socket sends it."""
-    return {"type": "event", "seq": record.seq, "topic": record.topic, "at": format_instant(record.at),
-            "warehouse_id": record.warehouse_id, "data": json.loads(record.data)}
+    return message(record.seq, record.topic, record.at, record.warehouse_id, record.data)
+
+
+def message(seq: int, topic: str, at: datetime, warehouse_id: int | None, data: str) -> dict:
+    """An event's columns as a live socket sends them (a listener reads them without the ORM)."""
+    return {"type": "event", "seq": seq, "topic": topic, "at": format_instant(at), "warehouse_id": warehouse_id,
+            "data": json.loads(data)}
+
+
+# The columns of `message`, in its order, for a plain SQL read of the events with seq = ANY(seqs).
+EVENTS_BY_SEQ_SQL = "SELECT seq, topic, at, warehouse_id, data FROM event WHERE seq = ANY(%s) ORDER BY seq"
 
 
 def on_commit_in_process(listener: Callable[[list[dict]], None]) -> Callable[[], None]:

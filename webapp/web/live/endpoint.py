@@ -4,34 +4,35 @@ Server first: hello (which process, the latest seq). Client: subscribe {warehous
 `since`, what the client missed (and the few seconds before it) is sent first. Then events as they commit.
 Roles are checked before the upgrade: a caller who may not listen gets a plain 401/403 JSON answer.
 """
+import functools
 import json
-import queue
+import socket
+import threading
 import time
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, request
-from flask_login import current_user
 from simple_websocket import ConnectionClosed, Server
 
 from webapp.domain.roles import SUPERVISORS
 from webapp.extensions import db
 from webapp.services import events
 from webapp.services.catalogue import find_location
-from webapp.services.sessions import session_user
-from webapp.services.users import user_for_token
 from webapp.web.api import api
 from webapp.web.api.registry import WEBSOCKETS, require_roles
 from webapp.web.errors import ApiError
-from webapp.web.live.hub import HUB, RecentSeqs, Subscriber
+from webapp.web.live.credentials import credentials_check
+from webapp.web.live.hub import HUB, Subscriber, encoded
+from webapp.web.live.outbox import Outbox, text_frame
 
-# How often a socket looks at what its client said: before subscribing, often; after, events wake it at once
-# and a re-subscription may wait a little (hundreds of sockets must not spin).
-INCOMING_POLL_S = 0.05
-SUBSCRIBED_POLL_S = 0.5
 MAX_MESSAGE_CHARS = 4096
 # A socket outlives its request: this often it checks that its session or token still stands (sign-out,
 # deactivation, a revoked token or a lost role end it, with an error message and close code 1008).
 SESSION_RECHECK_S = 2.0
+# A client that takes nothing for this long while the server has something to write to it is gone.
+WRITE_TIMEOUT_S = 10.0
+BEHIND = "too far behind: reconnect with since"
+SEND_BUFFER_BYTES = 128 * 1024  # the kernel's share of what waits for one client (it doubles it); events are small
 
 WEBSOCKETS.append({
     "path": "/api/v1/live", "x-roles": list(SUPERVISORS),
@@ -65,15 +66,17 @@ def live_socket():
     # The hello promises that this process hears every commit from now on: its listener is connected.
     if not HUB.listening.wait(timeout=10):
         raise ApiError(503, "live_unavailable", "this server cannot listen for events now; try again")
-    ws = Server(request.environ, **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
-    conversation = _Conversation(ws, _credentials_check())
+    wake = threading.Event()
+    ws = _Socket(request.environ, wake, current_app.config["LIVE_MAX_BEHIND_BYTES"],
+                 **current_app.config.get("SOCK_SERVER_OPTIONS", {}))
+    conversation = _Conversation(ws, wake, credentials_check())
     try:
         with db.read_snapshot() as s:
             last_seq = events.latest_seq(s)
-        ws.send(json.dumps({"type": "hello", "worker": HUB.worker, "last_seq": last_seq,
-                            "subscribed_sockets": HUB.subscribed_sockets()}))
+        conversation.say({"type": "hello", "worker": HUB.worker, "last_seq": last_seq,
+                          "subscribed_sockets": HUB.subscribed_sockets()})
         conversation.run()
-    except ConnectionClosed:
+    except (ConnectionClosed, OSError):  # the client went away, or stopped reading for WRITE_TIMEOUT_S
         pass
     except Exception:  # noqa: BLE001 - the HTTP answer is long gone: log it and close the socket
         current_app.logger.exception("live socket failed")
@@ -82,77 +85,92 @@ def live_socket():
         except Exception:  # noqa: BLE001
             pass
     finally:
-        HUB.unsubscribe(conversation.subscriber)  # a gone socket's queue must not keep growing
+        HUB.unsubscribe(conversation.subscriber)  # a gone socket is not written to again
         try:
             ws.close()
         except Exception:  # noqa: BLE001 - already closed by the client
             pass
+        ws.outbox.shut()
     return _handled_response(ws)
 
 
-class _Conversation:
-    """One socket after the hello: the client's subscriptions, and the events they ask for."""
+class _Doorbell(threading.Event):
+    """simple_websocket's "a message came" event, ringing the conversation's wake too."""
 
-    def __init__(self, ws: Server, still_allowed) -> None:
-        self.ws = ws
+    def __init__(self, also: threading.Event) -> None:
+        super().__init__()
+        self.also = also
+
+    def set(self) -> None:
+        super().set()
+        self.also.set()
+
+
+class _Socket(Server):
+    """simple_websocket's server, writing through an Outbox (outbox.py) once the handshake is answered."""
+
+    def __init__(self, environ, wake: threading.Event, limit_bytes: int, **options) -> None:
+        self.wake, self.limit_bytes = wake, limit_bytes
+        super().__init__(environ, event_class=functools.partial(_Doorbell, wake), **options)
+
+    def handshake(self) -> None:
+        super().handshake()  # before the reader thread starts: it only ever sees the outbox
+        # A fixed kernel buffer: left to itself it grows to megabytes for a client that does not read, and
+        # such a client would only be noticed (and closed) after that much.
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+        self.sock.settimeout(None)  # Python polls a socket with a timeout before each send, MSG_DONTWAIT or not
+        self.sock = self.outbox = Outbox(self.sock, self.wake, self.limit_bytes)
+
+
+class _Conversation:
+    """One socket after the hello: the client's subscriptions; its own thread sleeps until it must act (a
+    message came, the fan-out left bytes it could not write at once, the socket fell behind, a session check)."""
+
+    def __init__(self, ws: _Socket, wake: threading.Event, still_allowed) -> None:
+        self.ws, self.wake = ws, wake
         self.still_allowed = still_allowed
         self.checked_at = time.monotonic()
         self.subscriber: Subscriber | None = None
-        self.sent = RecentSeqs()  # a resume's read-back may overlap what arrives live: no seq twice
+
+    def say(self, message: dict) -> None:
+        self.ws.outbox.send(text_frame(json.dumps(message).encode()), WRITE_TIMEOUT_S)
 
     def run(self) -> None:
         while True:
             if time.monotonic() - self.checked_at >= SESSION_RECHECK_S:
                 self.checked_at = time.monotonic()
                 if not self.still_allowed():
-                    self.ws.send(json.dumps({"type": "error", "error": {
-                        "code": "session_ended", "message": "your session ended: sign in again"}}))
+                    self.say({"type": "error", "error": {
+                        "code": "session_ended", "message": "your session ended: sign in again"}})
                     self.ws.close(reason=1008, message="session ended")
                     return
-            if self.subscriber is not None:
-                try:
-                    self._send(*self.subscriber.queue.get(timeout=SUBSCRIBED_POLL_S))
-                    continue
-                except queue.Empty:
-                    pass
-            raw = self.ws.receive(timeout=0 if self.subscriber is not None else INCOMING_POLL_S)
-            if raw is not None:
+            self.ws.outbox.flush(WRITE_TIMEOUT_S)  # what the fan-out could not write at once
+            if self.ws.outbox.behind:
+                self.say({"type": "error", "error": {"code": "too_far_behind", "message": BEHIND}})
+                self.ws.close(reason=1013, message=BEHIND)
+                return
+            while (raw := self.ws.receive(timeout=0)) is not None:
                 self._subscribe(raw)
-
-    def _send(self, seq: int, text: str) -> None:
-        if self.sent.first_time(seq):
-            self.ws.send(text)
+            self.wake.wait(timeout=max(0.0, SESSION_RECHECK_S - (time.monotonic() - self.checked_at)))
+            self.wake.clear()  # before looking again: a ring after this is not lost
 
     def _subscribe(self, raw) -> None:
         try:
             topics, warehouse_id, since = _subscription(raw)
         except ApiError as err:
-            self.ws.send(json.dumps({"type": "error", "error": {"code": err.code, "message": err.message}}))
+            self.say({"type": "error", "error": {"code": err.code, "message": err.message}})
             return
         HUB.unsubscribe(self.subscriber)
-        self.subscriber, self.sent = Subscriber(topics, warehouse_id), RecentSeqs()
+        self.subscriber = Subscriber(topics, warehouse_id, self.ws.outbox)
+        if since is not None:
+            self.ws.outbox.hold()  # live events wait until what was missed is sent: no seq twice, none lost
         HUB.subscribe(self.subscriber)  # before reading back, so nothing committed in between is missed
-        self.ws.send(json.dumps({"type": "subscribed", "topics": sorted(topics), "since": since}))
+        self.say({"type": "subscribed", "topics": sorted(topics), "since": since})
         if since is not None:
             with db.read_snapshot() as s:
                 missed = events.events_to_resume(s, since, topics, warehouse_id)
-            for message in missed:
-                self._send(message["seq"], json.dumps(message))
-
-
-def _credentials_check():
-    """A check, for later, that the caller's session (or token) still stands and still has a supervisor's role."""
-    user = current_user._get_current_object()
-    header = request.headers.get("Authorization", "")
-    token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else None
-    idle_s = current_app.config["SESSION_IDLE_SECONDS"]
-
-    def still_allowed() -> bool:
-        with db.unit_of_work() as s:
-            now = user_for_token(s, token) if token is not None else session_user(s, user.session_id or "", idle_s=idle_s)
-        return now is not None and now.id == user.id and bool(now.role_set & set(SUPERVISORS))
-
-    return still_allowed
+            self.ws.outbox.send(b"".join(encoded(message) for message in missed), WRITE_TIMEOUT_S)
+            self.ws.outbox.release({message["seq"] for message in missed}, WRITE_TIMEOUT_S)
 
 
 def _subscription(raw) -> tuple[set[str], int | None, int | None]:
