@@ -12,7 +12,7 @@ from webapp.domain.floor_movement import MAX_ID_LEN, MAX_QTY, TEXT_LIMITS
 from webapp.domain.roles import EVERYONE, FLOOR_KINDS
 from webapp.extensions import db
 from webapp.services import devices, settings
-from webapp.services.order_flow import retry_backorders_after
+from webapp.services.order_flow import backordered_items_arrived, retry_backorders
 from webapp.services.sync import sync_batch
 from webapp.services.webhook import SENDER
 from webapp.web.api import api
@@ -92,7 +92,8 @@ def sync():
                              settings.value(s, "clock_skew_limit_seconds", config))
         if envelope.queued is not None:
             devices.note_queue(s, envelope.device_id, envelope.queued, len(results))
-    _retry_backorders_after(results)
+        waiting = backordered_items_arrived(s, [r["seq"] for r in results if r.get("status") == "applied"])
+    _retry_backorders_for(waiting)
     _alert_after(results)
     return jsonify({"results": results})
 
@@ -104,14 +105,13 @@ def _alert_after(results: list[dict]) -> None:
         SENDER.kick(db, current_app.config, check_first=True)
 
 
-def _retry_backorders_after(results: list[dict]) -> None:
+def _retry_backorders_for(item_ids: set[int]) -> None:
     """Stock that arrived may complete backordered orders. Its own transaction, after the scans are safe:
     a failure here never touches the replay's answer."""
-    seqs = [r["seq"] for r in results if r.get("status") == "applied"]
-    if not seqs:
+    if not item_ids:
         return
     try:
         with db.unit_of_work() as s:
-            retry_backorders_after(s, seqs)
+            retry_backorders(s, item_ids)
     except Exception:  # noqa: BLE001 - best effort; the next arrival tries again
         current_app.logger.exception("retrying backordered orders failed")
