@@ -5,19 +5,15 @@ warehouse that no longer exists falls back to All. Screenshots at tablet and pho
 docs/screenshots/dashboard/.
 
 Two warehouses must not reach the shared demo server (its orders name no warehouse), so this test runs its own
-server in another process, as test_transfer_dispatch.py does."""
-import json
+server in another process (tests/browser/own_server.py)."""
 import uuid
 
 import pytest
-import requests
 
 from tests.browser.floor import open_screen, phone, sign_in
-from tests.browser.network import FloorNetwork
+from tests.browser.own_server import own_demo_server
 from tests.browser.test_dashboard import TABLET, shot
 from tests.browser.test_phone_screens import SMALL_TARGETS
-from tests.browser.test_transfer_dispatch import SET_UP, _in_own_process
-from tests.integration.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 NORTH, NORTH_BIN, HOME_LANE, SKU = "WH9", "WH9-B-01", "WH1-OUT-2", "DH-10093"
@@ -25,23 +21,12 @@ NORTH, NORTH_BIN, HOME_LANE, SKU = "WH9", "WH9-B-01", "WH1-OUT-2", "DH-10093"
 
 @pytest.fixture(scope="module")
 def two_warehouses(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('picker') / 'dockhand.sqlite3'}"
-    tokens = json.loads(_in_own_process(SET_UP, url))
-    server = LiveServer(url, workers=1, threads=8).start()
-    network = FloorNetwork(server.port)
-
-    def api(method, path, who, body=None):
-        answer = requests.request(method, server.url + path, json=body, timeout=30,
-                                  headers={"Authorization": f"Bearer {tokens[who]}"})
-        return answer.status_code, answer.json()
-
-    for body in ({"code": NORTH, "kind": "warehouse", "name": "North DC"},
-                 {"code": "WH9-Z", "kind": "zone", "parent": NORTH},
-                 {"code": NORTH_BIN, "kind": "bin", "parent": "WH9-Z"}):
-        assert api("POST", "/api/v1/locations", "admin", body)[0] == 201, body
-    yield {"url": f"http://127.0.0.1:{network.port}", "api": api}
-    network.close()
-    server.stop()
+    with own_demo_server(tmp_path_factory, "picker") as (network, api, _):
+        for body in ({"code": NORTH, "kind": "warehouse", "name": "North DC"},
+                     {"code": "WH9-Z", "kind": "zone", "parent": NORTH},
+                     {"code": NORTH_BIN, "kind": "bin", "parent": "WH9-Z"}):
+            assert api("POST", "/api/v1/locations", "admin", body)[0] == 201, body
+        yield {"url": f"http://127.0.0.1:{network.port}", "api": api}
 
 
 def receive(api, qty: int, to: str) -> None:

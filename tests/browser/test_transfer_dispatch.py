@@ -5,12 +5,7 @@ the transfer order's number, it moves from in transit to on hand; the ledger ver
 
 A transfer needs two warehouses, which the shared demo server must not get (its orders name no warehouse), so this
 test runs its own server in another process, set up through the command line and the API only."""
-import json
-import subprocess
-import sys
-
 import pytest
-import requests
 
 from tests.browser.floor import (
     item_barcodes,
@@ -22,8 +17,8 @@ from tests.browser.floor import (
     wait_step,
     wait_waiting,
 )
-from tests.browser.network import FloorNetwork
-from tests.integration.live_server import ROOT, LiveServer
+from tests.browser.own_server import in_own_process, own_demo_server
+from tests.integration.live_server import ROOT
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "docs" / "screenshots" / "returns"
@@ -31,20 +26,6 @@ NUMBER, LANE = "TO-PHONE-1", "WH1-OUT-2"
 ON_ORDER, ALSO_ON_ORDER, NOT_ON_ORDER = "DH-10091", "DH-10092", "DH-10093"
 
 
-# Run in a process of its own: this process's database engine belongs to the shared demo server.
-SET_UP = """
-import json, sys
-from webapp import create_app
-from webapp.db.migrate import upgrade
-from webapp.extensions import db
-from webapp.services.demo import seed_demo
-from webapp.services.users import issue_token
-upgrade(sys.argv[1])
-create_app({"DATABASE_URL": sys.argv[1], "SECRET_KEY": "x"})
-with db.unit_of_work() as s:
-    seed_demo(s)
-    print(json.dumps({name: issue_token(s, name) for name in ("admin", "maria", "ravi")}))
-"""
 VERIFY = """
 import sys
 from webapp import create_app
@@ -56,25 +37,13 @@ with db.unit_of_work() as s:
 """
 
 
-def _in_own_process(script: str, url: str) -> str:
-    done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture(scope="module")
 def two_warehouses(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('transfer') / 'dockhand.sqlite3'}"
-    tokens = json.loads(_in_own_process(SET_UP, url))
-    server = LiveServer(url, workers=1, threads=8).start()
-    network = FloorNetwork(server.port)
+    with own_demo_server(tmp_path_factory, "transfer") as (network, api, url):
+        yield _second_warehouse_with_a_transfer(network, api, url)
 
-    def api(method, path, who, body=None):
-        answer = requests.request(method, server.url + path, json=body, timeout=30,
-                                  headers={"Authorization": f"Bearer {tokens[who]}"})
-        return answer.status_code, answer.json()
 
+def _second_warehouse_with_a_transfer(network, api, url) -> dict:
     for body in ({"code": "WH9", "kind": "warehouse", "name": "Second DC"}, {"code": "WH9-DOCK-1", "kind": "dock",
                                                                            "parent": "WH9"}):
         assert api("POST", "/api/v1/locations", "admin", body)[0] == 201
@@ -86,9 +55,7 @@ def two_warehouses(tmp_path_factory):
         "number": NUMBER, "from_warehouse": "WH1", "to_warehouse": "WH9",
         "lines": [{"item": ON_ORDER, "qty": 3}, {"item": ALSO_ON_ORDER, "qty": 2}]})
     assert status == 201, body
-    yield {"url": f"http://127.0.0.1:{network.port}", "network": network, "api": api, "database_url": url}
-    network.close()
-    server.stop()
+    return {"url": f"http://127.0.0.1:{network.port}", "network": network, "api": api, "database_url": url}
 
 
 def test_a_picker_ships_a_transfer_order_offline_and_it_arrives_in_transit_at_the_other_warehouse(
@@ -142,4 +109,4 @@ def test_a_picker_ships_a_transfer_order_offline_and_it_arrives_in_transit_at_th
     assert {row["location"]: row["qty"] for row in at_source["locations"]}[LANE] == 3
     _, exceptions = api("GET", "/api/v1/exceptions", "maria")
     assert [(e["code"], e["ref"]) for e in exceptions["items"] if e["ref"] == NUMBER] == [("unexpected_item", NUMBER)]
-    assert _in_own_process(VERIFY, two_warehouses["database_url"]) == "[]"  # hash chains and projection agree
+    assert in_own_process(VERIFY, two_warehouses["database_url"]) == "[]"  # hash chains and projection agree
