@@ -1,5 +1,8 @@
 """What a person does with the floor app, as steps the browser tests share."""
 
+import time
+
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from tests.browser.conftest import DEMO_PASSWORD, PHONE
@@ -86,7 +89,21 @@ def status_bar(page: Page) -> dict:
 
 
 def wait_waiting(page: Page, n: int, timeout_ms: int = 20_000) -> None:
+    """The status bar says `n` scans wait, and `n` really do in the outbox: the bar is refreshed once scanning
+    pauses, so just after a scan it may still show the count from before it (0 while the scan waits to go)."""
+    deadline = time.monotonic() + timeout_ms / 1000
     page.wait_for_selector(f"#statusbar[data-waiting='{n}']", timeout=timeout_ms)
+    while _outbox_count(page) != n:
+        assert time.monotonic() < deadline, f"the status bar says {n} waiting, the outbox disagrees"
+        page.wait_for_timeout(50)
+    page.wait_for_selector(f"#statusbar[data-waiting='{n}']", timeout=max(1, int((deadline - time.monotonic()) * 1000)))
+
+
+def _outbox_count(page: Page) -> int | None:
+    try:
+        return page.evaluate("async () => (await import('/pwa/db.js')).outboxCount()")
+    except PlaywrightError:  # the page is between two documents (a reload): ask again
+        return None
 
 
 def device_id(page: Page) -> str:

@@ -56,8 +56,9 @@ def test_a_supervisor_picks_a_warehouse_and_sees_only_its_floor_live_and_the_tab
         sign_in(board, base, "maria")
         open_screen(board, "#/dashboard", "Dashboard")
         showing(board, "all")  # a new device starts on All
-        assert board.locator("#dash-picker .dash-pick").all_inner_texts() == [
-            "All\n2 warehouses", "WH1\nDockhand Demo DC", "WH9\nNorth DC"]
+        assert board.locator("#dash-picker .dash-pick .dash-pick-code").all_text_contents() == ["All", "WH1", "WH9"]
+        assert board.locator("#dash-picker .dash-pick .dash-pick-name").all_text_contents() == [
+            "2 warehouses", "Dockhand Demo DC", "North DC"]
 
         pick(board, NORTH, NORTH)
         assert board.inner_text(".dash-head h1") == "Floor WH9"

@@ -3,7 +3,15 @@ again with the same Idempotency-Key and creates one walk; the quantity limit is 
 
 import pytest
 
-from tests.browser.floor import ITEMS, open_screen, phone, scan, sign_in, wait_step
+from tests.browser.floor import (
+    ITEMS,
+    open_screen,
+    phone,
+    scan,
+    sign_in,
+    wait_offline_ready,
+    wait_step,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +65,7 @@ def test_the_keypad_refuses_more_than_the_server_allows(chromium, live_server):
         context.route("**/api/v1/login", a_server_with_a_limit_of_five)
         page = context.new_page()
         sign_in(page, live_server.url, "asha")
+        wait_offline_ready(page)  # the bins and items are on the device before the first scan
         open_screen(page, "#/move", "Move stock")
         scan(page, "WH1-A-01-01")
         wait_step(page, "move-screen", "item")
